@@ -1,0 +1,64 @@
+"""Command line of the embedded demo.
+
+    python -m dashboard.demo build [--scale city] [--seed 20201] [--years 2] [--volume 1.0]
+                                   [--now 2026-11-22T10:00] [--bad-rows 12] [--url URL] [--force]
+    python -m dashboard.demo ensure      # build data/demo.sqlite only if it is missing
+
+Without ``--url`` the demo goes to ``data/demo.sqlite``; with a PostgreSQL URL the database must
+exist and be empty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from dashboard.demo.build import BuildOptions, build, build_demo_file
+from dashboard.settings import DEMO_DB
+
+
+def _options(args: argparse.Namespace) -> BuildOptions:
+    now = dt.datetime.fromisoformat(args.now) if args.now else None
+    return BuildOptions(
+        scale=args.scale, seed=args.seed, years=args.years, volume=args.volume, now=now, bad_rows=args.bad_rows
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and build."""
+    parser = argparse.ArgumentParser(prog="python -m dashboard.demo", description="生成内置演示数据库")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="生成演示数据")
+    sub.add_parser("ensure", help="演示数据库不存在时才生成")
+    b.add_argument("--scale", default="city", choices=["county", "city", "province"])
+    b.add_argument("--seed", type=int, default=20201)
+    b.add_argument("--years", type=int, default=2)
+    b.add_argument("--volume", type=float, default=1.0, help="事实表数据量倍数（结构不变）")
+    b.add_argument("--now", help="数据截止时刻（ISO 格式），默认当前时间")
+    b.add_argument("--bad-rows", type=int, default=12, help="故意写入的异常数据条数（每类）")
+    b.add_argument("--url", help="目标数据库 URL；默认 data/demo.sqlite")
+    b.add_argument("--force", action="store_true", help="覆盖已存在的 data/demo.sqlite")
+    args = parser.parse_args(argv)
+
+    if args.command == "ensure":
+        if DEMO_DB.exists():
+            print(f"演示数据库已存在：{DEMO_DB}")
+            return 0
+        report = build_demo_file()
+    elif args.url:
+        report = build(args.url, _options(args))
+    else:
+        if DEMO_DB.exists() and not args.force:
+            print(f"演示数据库已存在：{DEMO_DB}（加 --force 重新生成）")
+            return 0
+        report = build_demo_file(opts=_options(args))
+    total = sum(report.rows.values())
+    print(f"完成：{total:,} 行，用时 {report.seconds:.1f} 秒（{report.rows_per_second:,.0f} 行/秒）")
+    for table, n in sorted(report.rows.items()):
+        print(f"  {table:<20} {n:>12,}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Known databases for the tests: the demo at a small volume, on SQLite files and fresh PostgreSQL databases.
+
+PostgreSQL tests create a database of their own (``dash_test_<pid>_<n>``) on the server named by
+``DASHBOARD_TEST_PG_URL`` and drop it afterwards, so runs never see each other's leftovers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import itertools
+import os
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from dashboard.demo.build import BuildOptions, build
+
+PG_ADMIN_URL = os.environ.get("DASHBOARD_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+REQUIRE_PG = os.environ.get("DASHBOARD_REQUIRE_PG") == "1"
+FIXED_NOW = dt.datetime(2026, 11, 20, 15, 30, 0)
+SMALL = BuildOptions(scale="city", seed=7, years=1, volume=0.02, now=FIXED_NOW, bad_rows=0, quiet=True)
+_counter = itertools.count(1)
+
+
+def pg_available() -> str | None:
+    """None when the PostgreSQL server answers, else the reason it does not."""
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means: no server for the tests
+        return f"PostgreSQL unreachable at {PG_ADMIN_URL}: {exc.__class__.__name__}: {exc}"
+
+
+@contextlib.contextmanager
+def fresh_pg_database():
+    """Create an empty database on the test server, yield its URL, drop it afterwards."""
+    name = f"dash_test_{os.getpid()}_{next(_counter)}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def database(backend: str, tmp_dir):
+    """An empty database of the given backend ('sqlite' or 'postgresql'); yields its URL."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_dir / f'db{next(_counter)}.sqlite'}"
+    else:
+        with fresh_pg_database() as url:
+            yield url
+
+
+def build_small_demo(url: str, **changes) -> object:
+    """The demo at 2% of city volume over one year ending at FIXED_NOW; returns the build report."""
+    from dataclasses import replace
+
+    return build(url, replace(SMALL, **changes))
