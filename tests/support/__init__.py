@@ -1,0 +1,1 @@
+"""Test harness: a real Streamlit server and a headless Chromium page."""
