@@ -57,8 +57,9 @@ class BuildReport:
 
 
 def _estimate(world_stations: int, counties: int, scale: dict, opts: BuildOptions, population: int, months: int) -> int:
-    orders_n = scale["orders_per_day"] * opts.volume * 30.4 * months
-    acts = scale["activities_per_station_month"] * opts.volume * world_stations * months * 1.1
+    # orders with one service-hours row for most served ones; activities with 1.6 hours rows each
+    orders_n = scale["orders_per_day"] * opts.volume * 30.4 * months * 1.65
+    acts = scale["activities_per_station_month"] * opts.volume * world_stations * months * 0.95 * 2.6
     vols = population * 0.08 * opts.volume
     return int(orders_n + acts + vols + world_stations * months * 0.8 + counties * 1000)
 

@@ -1,0 +1,302 @@
+"""The global filter bar: period, district, township and category, kept in the page URL.
+
+``Filters`` is what every query receives. :func:`parse` turns URL query parameters into
+``Filters`` and a list of Chinese notices for the values it had to drop; it is pure and
+unit-tested. :func:`filter_bar` renders the bar in the sidebar and keeps ``st.query_params`` in
+step with it, so a copied link reopens the same view; on a page switch (which starts from a
+bare URL) the last filters of the session are restored.
+
+URL parameters: ``period`` (today | week | month | half | year | custom), ``start`` and ``end``
+(ISO dates, only with ``period=custom``), ``county`` (6-digit code), ``township`` (9-digit
+code), ``category`` (an order category).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.clock import local_today
+from dashboard.labels import labels
+from dashboard.scope import Scope
+from queries import regions
+
+PERIOD_KEYS = ("today", "week", "month", "half", "year", "custom")
+DEFAULT_PERIOD = "year"
+PARAM_KEYS = ("period", "start", "end", "county", "township", "category")
+ALL = ""  # the "no restriction" option of the select boxes
+
+_LAST_KEY = "_filters_last_params"
+_WIDGET_KEYS = {name: f"_filter_{name}" for name in ("period", "start", "end", "county", "township", "category")}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global filters: an inclusive date range and optional district, township and category."""
+
+    start: dt.date
+    end: dt.date
+    county: str | None = None
+    township: str | None = None
+    category: str | None = None
+    period_key: str = DEFAULT_PERIOD
+
+
+def preset_range(period_key: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """Start and end date of a period preset; every preset runs from its first day up to ``today``."""
+    if period_key == "today":
+        return today, today
+    if period_key == "week":
+        return today - dt.timedelta(days=today.weekday()), today
+    if period_key == "month":
+        return today.replace(day=1), today
+    if period_key == "half":
+        return today.replace(month=1 if today.month <= 6 else 7, day=1), today
+    if period_key == "year":
+        return today.replace(month=1, day=1), today
+    raise ValueError(f"not a preset period: {period_key!r}")
+
+
+def _value(params: Mapping[str, str | list[str]], key: str) -> str | None:
+    raw = params.get(key)
+    if isinstance(raw, list):
+        raw = raw[-1] if raw else None
+    if raw is None:
+        return None
+    raw = str(raw).strip()
+    return raw or None
+
+
+def _shown(value: str) -> str:
+    """A URL value made safe to quote in a notice: letters, digits, CJK and -_. only, at most 24 chars."""
+    cleaned = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff_.\-]", "", value)[:24]
+    return f"「{cleaned}」" if cleaned else ""
+
+
+def _custom_range(params: Mapping[str, str | list[str]], notices: list[str]) -> tuple[dt.date, dt.date] | None:
+    fallback = labels().label("periods", DEFAULT_PERIOD)
+    raw_start, raw_end = _value(params, "start"), _value(params, "end")
+    if raw_start is None or raw_end is None:
+        notices.append(f"自定义时间范围缺少开始或结束日期，已改用“{fallback}”。")
+        return None
+    dates = []
+    for raw in (raw_start, raw_end):
+        try:
+            dates.append(dt.date.fromisoformat(raw))
+        except ValueError:
+            notices.append(f"日期{_shown(raw)}格式有误（应为 YYYY-MM-DD），已改用“{fallback}”。")
+            return None
+    start, end = dates
+    if start > end:
+        notices.append(f"开始日期 {start} 晚于结束日期 {end}，已改用“{fallback}”。")
+        return None
+    return start, end
+
+
+def parse(
+    params: Mapping[str, str | list[str]],
+    valid_counties: Collection[str],
+    valid_townships: Mapping[str, str],
+    valid_categories: Collection[str],
+    today: dt.date,
+) -> tuple[Filters, list[str]]:
+    """Read filters from URL query parameters; drop what is unknown or malformed, with a notice each.
+
+    ``valid_counties``: county codes the user may choose (those in scope); ``valid_townships``: township
+    code → its county code; ``valid_categories``: order categories. A township given without a county
+    selects its county; a township outside the chosen county is dropped.
+    """
+    notices: list[str] = []
+    period_key = _value(params, "period")
+    if period_key is None:
+        period_key = "custom" if (_value(params, "start") or _value(params, "end")) else DEFAULT_PERIOD
+    elif period_key not in PERIOD_KEYS:
+        notices.append(f"未知的时间范围{_shown(period_key)}，已改用“{labels().label('periods', DEFAULT_PERIOD)}”。")
+        period_key = DEFAULT_PERIOD
+
+    dates = _custom_range(params, notices) if period_key == "custom" else None
+    if period_key == "custom" and dates is None:
+        period_key = DEFAULT_PERIOD
+    start, end = dates or preset_range(period_key, today)
+
+    county = _value(params, "county")
+    if county is not None and county not in valid_counties:
+        notices.append(f"区县{_shown(county)}不存在或不在您的查看范围内，已忽略。")
+        county = None
+
+    township = _value(params, "township")
+    if township is not None:
+        township_county = valid_townships.get(township)
+        if township_county is None:
+            notices.append(f"乡镇（街道）{_shown(township)}不存在或不在您的查看范围内，已忽略。")
+            township = None
+        elif county is not None and township_county != county:
+            notices.append(f"乡镇（街道）{_shown(township)}不属于所选区县，已忽略。")
+            township = None
+        else:
+            county = township_county
+
+    category = _value(params, "category")
+    if category is not None and category not in valid_categories:
+        notices.append(f"服务类别{_shown(category)}不存在，已忽略。")
+        category = None
+
+    return Filters(start, end, county, township, category, period_key), notices
+
+
+def to_params(filters: Filters) -> dict[str, str]:
+    """The canonical URL query parameters of the filters (the inverse of :func:`parse`)."""
+    params = {"period": filters.period_key}
+    if filters.period_key == "custom":
+        params.update(start=filters.start.isoformat(), end=filters.end.isoformat())
+    for key in ("county", "township", "category"):
+        value = getattr(filters, key)
+        if value:
+            params[key] = value
+    return params
+
+
+def describe(filters: Filters, county_names: Mapping[str, str], township_names: Mapping[str, str]) -> str:
+    """The filters in one Chinese line, e.g. for the header of an export."""
+    period = labels().label("periods", filters.period_key)
+    parts = [
+        f"时间：{period}（{filters.start:%Y-%m-%d} 至 {filters.end:%Y-%m-%d}）",
+        f"区县：{county_names.get(filters.county, filters.county) if filters.county else '全部'}",
+        f"乡镇（街道）：{township_names.get(filters.township, filters.township) if filters.township else '全部'}",
+        f"服务类别：{filters.category or '全部'}",
+    ]
+    return "；".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Streamlit: the bar itself
+
+
+def _url_params() -> dict[str, str]:
+    """Our parameters from the URL; after a page switch (no filter parameters) the session's last ones."""
+    current = {key: value for key, value in st.query_params.to_dict().items() if key in PARAM_KEYS}
+    if not current and _LAST_KEY in st.session_state:
+        return dict(st.session_state[_LAST_KEY])
+    return current
+
+
+def _write_url(params: Mapping[str, str]) -> None:
+    """Make the URL carry exactly ``params`` among the filter parameters (others are left alone)."""
+    for key in PARAM_KEYS:
+        value = params.get(key)
+        if value is None:
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def _on_change(name: str, filters: Filters) -> None:
+    """Widget callback: write the changed widget's value into the URL."""
+    params = to_params(filters)
+    value = st.session_state[_WIDGET_KEYS[name]]
+    if name == "period":
+        params.pop("start", None)
+        params.pop("end", None)
+        params["period"] = value
+        if value == "custom":  # start from the range shown so far
+            params.update(start=filters.start.isoformat(), end=filters.end.isoformat())
+    elif name in ("start", "end"):
+        if value is None:
+            return
+        params[name] = value.isoformat()
+    else:
+        params.pop(name, None)
+        if value:
+            params[name] = value
+        if name == "county":
+            params.pop("township", None)
+    _write_url(params)
+    st.session_state[_LAST_KEY] = params
+
+
+def _reset() -> None:
+    """Button callback: back to the default filters."""
+    _write_url({})
+    st.session_state.pop(_LAST_KEY, None)
+
+
+def filter_bar(scope: Scope) -> Filters:
+    """Render the filter bar in the sidebar and return the filters it stands for (also shown in the URL)."""
+    counties = data.run(regions.counties, scope)
+    townships = data.run(regions.townships, scope)
+    categories = data.run(regions.order_categories, scope)
+    county_names = dict(zip(counties["code"], counties["name"], strict=True))
+    township_names = dict(zip(townships["code"], townships["name"], strict=True))
+    township_county = dict(zip(townships["code"], townships["county_code"], strict=True))
+
+    filters, notices = parse(_url_params(), county_names, township_county, categories, local_today())
+    params = to_params(filters)
+    _write_url(params)
+    st.session_state[_LAST_KEY] = params
+    for notice in notices:
+        st.warning(notice, icon="⚠️")
+
+    state = {
+        "period": filters.period_key,
+        "start": filters.start,
+        "end": filters.end,
+        "county": filters.county or ALL,
+        "township": filters.township or ALL,
+        "category": filters.category or ALL,
+    }
+    for name, value in state.items():
+        st.session_state[_WIDGET_KEYS[name]] = value
+
+    period_labels = labels().section("periods")
+    township_options = [ALL, *(code for code, county in township_county.items() if county == filters.county)]
+    with st.sidebar:
+        st.subheader("筛选")
+        st.selectbox(
+            "时间范围",
+            [key for key in period_labels if key in PERIOD_KEYS],
+            format_func=lambda key: period_labels[key].label,
+            key=_WIDGET_KEYS["period"],
+            on_change=_on_change,
+            args=("period", filters),
+        )
+        if filters.period_key == "custom":
+            for name, label in (("start", "开始日期"), ("end", "结束日期")):
+                st.date_input(
+                    label, key=_WIDGET_KEYS[name], format="YYYY-MM-DD", on_change=_on_change, args=(name, filters)
+                )
+        st.caption(f"{filters.start:%Y-%m-%d} 至 {filters.end:%Y-%m-%d}")
+        st.selectbox(
+            "区县",
+            [ALL, *county_names],
+            format_func=lambda code: county_names.get(code, "全部区县"),
+            key=_WIDGET_KEYS["county"],
+            on_change=_on_change,
+            args=("county", filters),
+        )
+        st.selectbox(
+            "乡镇（街道）",
+            township_options,
+            format_func=lambda code: township_names.get(code, "全部乡镇（街道）"),
+            key=_WIDGET_KEYS["township"],
+            on_change=_on_change,
+            args=("township", filters),
+            disabled=not filters.county,
+            help=None if filters.county else "先选择区县，再选择其下的乡镇（街道）。",
+        )
+        st.selectbox(
+            "服务类别",
+            [ALL, *categories],
+            format_func=lambda category: category or "全部类别",
+            key=_WIDGET_KEYS["category"],
+            on_change=_on_change,
+            args=("category", filters),
+            help="只作用于群众点单（订单）相关的指标。",
+        )
+        st.button("恢复默认筛选", on_click=_reset, width="stretch")
+    return filters

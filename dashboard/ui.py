@@ -1,0 +1,158 @@
+"""Shared page helpers: header with data time, KPI cards, error guard, escaping, CSV export, formats.
+
+A page is ``run_page(title, render)``: the title, a "数据更新于 HH:MM:SS" line showing when the
+oldest data on the page was read, and ``render()`` run under :func:`guarded`, which turns every
+failure into one Chinese ``st.error`` (the cause goes to the log, never a traceback on screen).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from dashboard import data, filters
+from dashboard.clock import local_now
+from dashboard.errors import AssetError, DashboardError
+from dashboard.scope import Scope
+from queries import regions
+
+log = logging.getLogger(__name__)
+PAGE_FAILED_MESSAGE = "页面加载失败，请稍后重试。"
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape(value: Any) -> str:
+    """Text from the database made safe for HTML and markdown (None → empty string)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def fmt_int(value: Any) -> str:
+    """An integer with thousands separators, ``—`` when missing."""
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{int(value):,}"
+
+
+def fmt_pct(value: Any, digits: int = 1) -> str:
+    """A share as a percentage, ``—`` when missing."""
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{float(value):.{digits}%}"
+
+
+def page_header(title: str, caption: str | None = None) -> DeltaGenerator:
+    """Show the page title and return the slot for the data time; starts tracking this run's fetches."""
+    data.start_page()
+    st.title(title)
+    if caption:
+        st.caption(caption)
+    return st.empty()
+
+
+def show_updated(slot: DeltaGenerator) -> None:
+    """Fill the header slot with when the oldest data on the page was read."""
+    fetched = data.oldest_fetch() or local_now()
+    slot.caption(f"数据更新于 {fetched:%H:%M:%S}")
+
+
+def guarded(render_fn: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+    """Run ``render_fn``; on failure show one Chinese error and log the cause. True when it succeeded."""
+    try:
+        render_fn(*args, **kwargs)
+    except DashboardError as exc:  # already logged by dashboard.data
+        st.error(exc.message, icon="🚫")
+        return False
+    except AssetError as exc:
+        log.error("asset error: %s", exc)
+        st.error(str(exc), icon="🚫")
+        return False
+    except Exception:
+        log.exception("page %s failed", getattr(render_fn, "__qualname__", render_fn))
+        st.error(PAGE_FAILED_MESSAGE, icon="🚫")
+        return False
+    return True
+
+
+def run_page(title: str, render_fn: Callable[[], Any], caption: str | None = None) -> None:
+    """The frame of every page: header, guarded body, data time."""
+    slot = page_header(title, caption)
+    guarded(render_fn)
+    show_updated(slot)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One metric card."""
+
+    label: str
+    value: str
+    help: str | None = None
+    delta: str | None = None
+    delta_color: str = "normal"
+    delta_arrow: str = "auto"
+
+
+def kpi_row(kpis: Sequence[Kpi]) -> None:
+    """A row of bordered metric cards, one column each."""
+    for column, kpi in zip(st.columns(len(kpis)), kpis, strict=True):
+        with column:
+            st.metric(
+                kpi.label,
+                kpi.value,
+                kpi.delta,
+                delta_color=kpi.delta_color,
+                delta_arrow=kpi.delta_arrow,
+                help=kpi.help,
+                border=True,
+            )
+
+
+def _defuse(value: Any) -> Any:
+    """Keep spreadsheet programs from running text cells as formulas."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_bytes(df: pd.DataFrame, header_line: str) -> bytes:
+    """CSV (UTF-8 with BOM, for Excel) whose first line is ``header_line``, then the table."""
+    safe = df.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(_defuse)
+    body = safe.to_csv(index=False, lineterminator="\n")
+    return ("\ufeff" + header_line.replace("\n", " ") + "\n" + body).encode("utf-8")
+
+
+def download_csv(
+    df: pd.DataFrame, file_stem: str, current: filters.Filters, scope: Scope, label: str = "下载 CSV"
+) -> None:
+    """A download button for ``df`` as CSV, its first line naming the filters and the export time."""
+    counties = data.run(regions.counties, scope)
+    townships = data.run(regions.townships, scope)
+    described = filters.describe(
+        current,
+        dict(zip(counties["code"], counties["name"], strict=True)),
+        dict(zip(townships["code"], townships["name"], strict=True)),
+    )
+    now = local_now()
+    header = f"筛选条件：{described}；导出时间：{now:%Y-%m-%d %H:%M:%S}"
+    st.download_button(
+        label,
+        csv_bytes(df, header),
+        file_name=f"{file_stem}_{now:%Y%m%d_%H%M%S}.csv",
+        mime="text/csv",
+        key=f"download_{file_stem}",
+        icon=":material/download:",
+        on_click="ignore",
+    )

@@ -1,0 +1,164 @@
+"""The overview (总览): per-district summary, orders by status and activities in the period.
+
+Totals for the whole scope are the sums of :func:`district_summary`'s rows. Every metric is
+defined once, in :data:`DEFINITIONS` (shown on screen as help tooltips); a ``{name}`` in a
+definition is a target from assets/targets.yaml, filled in by ``dashboard.targets``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from sqlalchemy import Connection, and_, case, func, select
+
+from dashboard.scope import Scope
+from queries.common import (
+    COMPLETED_STATUSES,
+    RATING_RANGE,
+    activity,
+    area_clause,
+    frame,
+    order_clause,
+    period_clause,
+    region,
+    scope_clause,
+    service_order,
+    unit,
+    volunteer,
+)
+
+if TYPE_CHECKING:
+    from dashboard.filters import Filters
+
+DEFINITIONS = {
+    "units": "所选区域内登记在平台上的阵地数（中心、所、站等，不受时间筛选影响）。",
+    "volunteers": "截至所选时间段结束日已在平台注册的志愿者人数（按志愿者所属区县、乡镇统计）。",
+    "population": "区县常住人口（选择乡镇时为该乡镇的常住人口），取自区划资料。",
+    "volunteer_share": "注册志愿者人数 ÷ 常住人口；目标为常住人口的 {volunteer_share}。",
+    "volunteer_target": "目标人数 = 常住人口 × {volunteer_share}。",
+    "orders": "所选时间段内群众下单（点单）的订单数，按服务类别筛选。",
+    "completed": "上述订单中服务已完成的订单数（状态为“待评价”或“已完成”）。",
+    "satisfaction": "上述订单中已评价（评分 1–5 分）的订单里，评分不低于 {satisfied_rating} 分的比例。",
+    "orders_by_status": "所选时间段内下单的订单按当前状态的分布。",
+    "activities": "所选时间段内举办的文明实践活动场次（不受服务类别筛选影响）。",
+}
+
+
+def district_summary(conn: Connection, scope: Scope, filters: Filters, satisfied_rating: int) -> pd.DataFrame:
+    """One row per county in scope (and in the district filter), ordered by county code.
+
+    Columns: ``county_code``, ``county_name``, ``centre_name``, ``pilot_level``, ``institutes``,
+    ``stations``, ``volunteers``, ``population``, ``volunteer_share``, ``orders``, ``completed``,
+    ``rated``, ``satisfied``, ``satisfaction_rate`` (see :data:`DEFINITIONS`). Shares are NaN when
+    the denominator is missing or zero.
+    """
+    low, high = RATING_RANGE
+    units = (
+        select(
+            unit.c.county_code,
+            func.sum(case((unit.c.tier == "institute", 1), else_=0)).label("institutes"),
+            func.sum(case((unit.c.tier == "station", 1), else_=0)).label("stations"),
+        )
+        .where(area_clause(unit, scope, filters))
+        .group_by(unit.c.county_code)
+        .subquery("units")
+    )
+    centres = (
+        select(
+            unit.c.county_code,
+            func.min(unit.c.name).label("centre_name"),
+            func.min(unit.c.pilot_level).label("pilot_level"),
+        )
+        .where(unit.c.tier == "centre", area_clause(unit, scope, filters, township=False))
+        .group_by(unit.c.county_code)
+        .subquery("centres")
+    )
+    volunteers = (
+        select(volunteer.c.county_code, func.count().label("volunteers"))
+        .where(area_clause(volunteer, scope, filters), volunteer.c.registered_on <= filters.end)
+        .group_by(volunteer.c.county_code)
+        .subquery("volunteers")
+    )
+    rating = service_order.c.rating
+    orders = (
+        select(
+            service_order.c.county_code,
+            func.count().label("orders"),
+            func.sum(case((service_order.c.status.in_(COMPLETED_STATUSES), 1), else_=0)).label("completed"),
+            func.sum(case((rating.between(low, high), 1), else_=0)).label("rated"),
+            func.sum(case((rating.between(satisfied_rating, high), 1), else_=0)).label("satisfied"),
+        )
+        .where(order_clause(scope, filters))
+        .group_by(service_order.c.county_code)
+        .subquery("orders")
+    )
+    population = region.c.population
+    if filters.township:
+        township = region.alias("township")
+        population = select(township.c.population).where(township.c.code == filters.township).scalar_subquery()
+    counties = [region.c.level == "county", scope_clause(region.c.code, scope)]
+    if filters.county:
+        counties.append(region.c.code == filters.county)
+    stmt = (
+        select(
+            region.c.code.label("county_code"),
+            region.c.name.label("county_name"),
+            centres.c.centre_name,
+            centres.c.pilot_level,
+            func.coalesce(units.c.institutes, 0).label("institutes"),
+            func.coalesce(units.c.stations, 0).label("stations"),
+            func.coalesce(volunteers.c.volunteers, 0).label("volunteers"),
+            population.label("population"),
+            func.coalesce(orders.c.orders, 0).label("orders"),
+            func.coalesce(orders.c.completed, 0).label("completed"),
+            func.coalesce(orders.c.rated, 0).label("rated"),
+            func.coalesce(orders.c.satisfied, 0).label("satisfied"),
+        )
+        .select_from(
+            region.outerjoin(units, units.c.county_code == region.c.code)
+            .outerjoin(centres, centres.c.county_code == region.c.code)
+            .outerjoin(volunteers, volunteers.c.county_code == region.c.code)
+            .outerjoin(orders, orders.c.county_code == region.c.code)
+        )
+        .where(and_(*counties))
+        .order_by(region.c.code)
+    )
+    df = frame(conn, stmt)
+    for column in ("institutes", "stations", "volunteers", "orders", "completed", "rated", "satisfied"):
+        df[column] = df[column].astype("int64")
+    df["population"] = pd.to_numeric(df["population"], errors="coerce").astype("Float64")
+    df["volunteer_share"] = _ratio(df["volunteers"], df["population"])
+    df["satisfaction_rate"] = _ratio(df["satisfied"], df["rated"])
+    return df
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """numerator / denominator as floats, NaN where the denominator is missing or zero."""
+    den = pd.to_numeric(denominator, errors="coerce").astype("float64")
+    num = pd.to_numeric(numerator, errors="coerce").astype("float64")
+    return (num / den.where(den > 0)).astype("float64")
+
+
+def orders_by_status(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Orders placed in the period by current status: columns ``status``, ``orders`` (largest first)."""
+    count = func.count().label("orders")
+    stmt = (
+        select(service_order.c.status, count)
+        .where(order_clause(scope, filters))
+        .group_by(service_order.c.status)
+        .order_by(count.desc(), service_order.c.status)
+    )
+    df = frame(conn, stmt)
+    df["orders"] = df["orders"].astype("int64")
+    return df
+
+
+def activity_count(conn: Connection, scope: Scope, filters: Filters) -> int:
+    """Activities held in the period in scope and area."""
+    stmt = (
+        select(func.count())
+        .select_from(activity)
+        .where(area_clause(activity, scope, filters), period_clause(activity.c.held_on, filters))
+    )
+    return int(conn.execute(stmt).scalar_one())
