@@ -7,6 +7,9 @@ opened in WAL mode by the writers, so the dashboard's readers never block the de
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -21,11 +24,24 @@ def _sqlite_pragmas(*pragmas: str):
     return on_connect
 
 
+def _refuse_missing_file(path: str):
+    def do_connect(_dialect, _record, _cargs, _cparams):
+        if not Path(path).is_file():
+            raise sqlite3.OperationalError(f"unable to open database file: {path} does not exist")
+
+    return do_connect
+
+
 def reader_engine(url: str) -> Engine:
-    """An engine that can only read: what every page and query of the dashboard uses."""
+    """An engine that can only read: what every page and query of the dashboard uses.
+
+    On SQLite a missing file is an error (a reader must not create an empty database).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 5})
+        if parsed.database and parsed.database != ":memory:":
+            event.listen(engine, "do_connect", _refuse_missing_file(parsed.database))
         event.listen(engine, "connect", _sqlite_pragmas("query_only = ON", "busy_timeout = 5000"))
         return engine
     return create_engine(

@@ -26,6 +26,7 @@ class _Refused(Exception):
 
 
 def test_missing_table_on_sqlite(tmp_path: Path) -> None:
+    (tmp_path / "empty.sqlite").touch()
     engine = reader_engine(f"sqlite:///{tmp_path / 'empty.sqlite'}")
     with pytest.raises(OperationalError) as caught, engine.connect() as conn:
         conn.execute(select(unit.c.id))
@@ -56,3 +57,12 @@ def test_other_failures() -> None:
         errors.classify(OperationalError("SELECT", {}, Exception("canceling statement due to statement timeout")))
         == errors.QUERY_MESSAGE
     )
+
+
+def test_reader_does_not_create_a_missing_sqlite_file(tmp_path: Path) -> None:
+    path = tmp_path / "absent.sqlite"
+    engine = reader_engine(f"sqlite:///{path}")
+    with pytest.raises(OperationalError) as caught:
+        engine.connect()
+    assert not path.exists()
+    assert errors.classify(caught.value) == errors.CONNECT_MESSAGE

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--seed", type=int, default=20201)
     b.add_argument("--years", type=int, default=2)
     b.add_argument("--volume", type=float, default=1.0, help="事实表数据量倍数（结构不变）")
-    b.add_argument("--now", help="数据截止时刻（ISO 格式），默认当前时间")
+    b.add_argument("--now", help="数据截止时刻（ISO 格式，北京时间），默认当前时间")
     b.add_argument("--bad-rows", type=int, default=12, help="故意写入的异常数据条数（每类）")
     b.add_argument("--url", help="目标数据库 URL；默认 data/demo.sqlite")
     b.add_argument("--force", action="store_true", help="覆盖已存在的 data/demo.sqlite")

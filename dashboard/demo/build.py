@@ -17,6 +17,7 @@ from sqlalchemy import text
 from tqdm import tqdm
 
 from dashboard import schema
+from dashboard.clock import local_now
 from dashboard.db import backend, writer_engine
 from dashboard.demo import activities, orders, people, reporting, scores
 from dashboard.demo.config import load_scale, load_structure
@@ -69,7 +70,7 @@ def build(url: str, opts: BuildOptions = BuildOptions()) -> BuildReport:
     started = time.perf_counter()
     structure = load_structure()
     scale = load_scale(opts.scale)
-    now = (opts.now or dt.datetime.now()).replace(microsecond=0)
+    now = (opts.now or local_now()).replace(microsecond=0)
     timeline = Timeline.ending(now, opts.years)
     rng = {name: np.random.default_rng([opts.seed, i]) for i, name in enumerate(STREAMS)}
     per_day = scale["orders_per_day"] * opts.volume

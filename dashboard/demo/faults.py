@@ -17,18 +17,18 @@ FAULTS = {
         "UPDATE unit SET lon = NULL, lat = NULL WHERE id = :i",
     ),
     "unknown_status": (
-        "SELECT id FROM service_order WHERE status = 'rated' ORDER BY id LIMIT :n",
+        "SELECT id FROM service_order WHERE status = 'rated' ORDER BY id DESC LIMIT :n",
         f"UPDATE service_order SET status = '{UNKNOWN_STATUS}' WHERE id = :i",
     ),
     "steps_out_of_order": (
-        "SELECT id FROM service_order WHERE status = 'completed' ORDER BY id LIMIT :n",
+        "SELECT id FROM service_order WHERE status = 'completed' ORDER BY id DESC LIMIT :n",
         "UPDATE service_order SET accepted_at = placed_at WHERE id = :i",
     ),
 }
 
 
 def inject_bad_rows(engine: Engine, n: int) -> dict[str, list[int]]:
-    """Spoil ``n`` rows of each kind (the lowest ids that qualify); returns the ids spoiled per kind."""
+    """Spoil ``n`` rows of each kind (stations with the lowest ids, the newest orders); returns the ids per kind."""
     spoiled: dict[str, list[int]] = {}
     with engine.begin() as conn:
         for kind, (pick, change) in FAULTS.items():
