@@ -11,9 +11,12 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Column, ColumnElement, Connection, DateTime, Select, Table, and_, false, true
+from sqlalchemy import Column, ColumnElement, Connection, DateTime, Float, Select, Table, and_, false, or_, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from dashboard.models import Base
+from dashboard.order_flow import order_flow
 
 if TYPE_CHECKING:
     from dashboard.filters import Filters
@@ -89,3 +92,37 @@ def frame(conn: Connection, stmt: Select, columns: list[str] | None = None) -> p
     """Run a SELECT and return its rows as a DataFrame (column names from the statement)."""
     result = conn.execute(stmt)
     return pd.DataFrame(result.fetchall(), columns=columns or list(result.keys()))
+
+
+class seconds_between(FunctionElement):  # noqa: N801 - used like a SQL function
+    """Seconds from timestamp ``start`` to timestamp ``end`` as a float, on SQLite and PostgreSQL alike."""
+
+    type = Float()
+    inherit_cache = True
+    name = "seconds_between"
+
+
+@compiles(seconds_between, "sqlite")
+def _seconds_between_sqlite(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)})) * 86400.0)"
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_between_pg(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
+
+
+def overdue_clause(now: dt.datetime) -> ColumnElement[bool]:
+    """Orders waiting at a step longer than its limit in assets/order_flow.yaml, as of ``now``."""
+    flow = order_flow()
+    return or_(
+        *(
+            and_(
+                service_order.c.status == wait.status,
+                service_order.c[wait.since] < now - dt.timedelta(minutes=wait.overdue_minutes),
+            )
+            for wait in flow.waits.values()
+        )
+    )

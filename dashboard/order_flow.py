@@ -1,0 +1,89 @@
+"""The order flow as data (assets/order_flow.yaml): steps, waiting statuses with overdue limits, durations.
+
+Loaded and checked once; the wall screen and the orders page both read their definitions here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from dashboard.models import Base
+from dashboard.settings import ASSETS
+
+FLOW_FILE = ASSETS / "order_flow.yaml"
+ORDER_COLUMNS = set(Base.metadata.tables["service_order"].c.keys())
+
+
+class OrderFlowError(ValueError):
+    """assets/order_flow.yaml is inconsistent; the message says what, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step of the flow and the order column holding its time."""
+
+    code: str
+    label: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Wait:
+    """An order waiting at ``status`` since column ``since`` for ``waiting_for``; overdue past the limit."""
+
+    status: str
+    since: str
+    waiting_for: str
+    overdue_minutes: int
+
+
+@dataclass(frozen=True)
+class Duration:
+    """Time from column ``start`` to column ``end`` of one order."""
+
+    key: str
+    label: str
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class OrderFlow:
+    """Steps in order, waits by status, durations by key."""
+
+    steps: tuple[Step, ...]
+    waits: dict[str, Wait]
+    durations: dict[str, Duration]
+
+
+def _column(path: Path, name: str, where: str) -> str:
+    if name not in ORDER_COLUMNS:
+        raise OrderFlowError(f"{path.name}：{where} 引用了订单表中不存在的列 {name}")
+    return name
+
+
+def load(path: Path = FLOW_FILE) -> OrderFlow:
+    """Read and check the flow file."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    steps = tuple(Step(s["code"], s["label"], _column(path, s["at"], f"步骤 {s['code']}")) for s in raw["steps"])
+    waits = {}
+    for status, w in raw["waits"].items():
+        minutes = w["overdue_minutes"]
+        if not isinstance(minutes, int) or minutes <= 0:
+            raise OrderFlowError(f"{path.name}：状态 {status} 的超时分钟数必须是正整数，现为 {minutes!r}")
+        waits[status] = Wait(status, _column(path, w["since"], f"状态 {status}"), w["waiting_for"], minutes)
+    durations = {
+        key: Duration(key, d["label"], _column(path, d["start"], key), _column(path, d["end"], key))
+        for key, d in raw["durations"].items()
+    }
+    return OrderFlow(steps=steps, waits=waits, durations=durations)
+
+
+@cache
+def order_flow() -> OrderFlow:
+    """The flow of the running app (loaded once)."""
+    return load()
