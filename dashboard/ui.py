@@ -22,6 +22,7 @@ from dashboard import data, filters
 from dashboard.clock import local_now
 from dashboard.errors import AssetError, DashboardError
 from dashboard.scope import Scope
+from dashboard.shell import require_app_shell
 from queries import regions
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,8 @@ def guarded(render_fn: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
 
 
 def run_page(title: str, render_fn: Callable[[], Any], caption: str | None = None) -> None:
-    """The frame of every page: header, guarded body, data time."""
+    """The frame of every page: header, guarded body, data time (always inside app.py's shell)."""
+    require_app_shell()
     slot = page_header(title, caption)
     guarded(render_fn)
     show_updated(slot)
