@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, text
 
+from dashboard.db import writer_engine
 from dashboard.navigation import PAGES
 from tests.fixtures import FIXED_NOW
 from tests.support.apptest import metric, run_page, texts
@@ -63,3 +64,26 @@ def test_bad_filter_values_are_dropped_with_a_notice(small_demo):
     shown = texts(at)
     assert "999999" in shown  # the notice names the value it dropped
     assert metric(at, "中心") == "10"  # the view falls back to every district
+
+
+@pytest.mark.parametrize(
+    ("db_url", "expected"),
+    [
+        ("postgresql+psycopg2://nobody@127.0.0.1:1/nowhere", "无法连接数据库"),
+        ("mysql+nosuchdriver://x@127.0.0.1/y", "无法连接数据库"),
+    ],
+)
+def test_a_wrong_database_url_gives_one_plain_message(db_url, expected):
+    for spec in PAGES:
+        at = run_page(spec.url_path, db_url)
+        assert not at.exception, spec.url_path
+        errors = [e.value for e in at.error]
+        assert errors and all(expected in e for e in errors), (spec.url_path, errors)
+        assert "Traceback" not in texts(at)
+
+
+def test_a_database_without_the_tables_names_the_missing_table(empty_db):
+    writer_engine(empty_db).connect().close()  # the database exists (an SQLite file is created), without tables
+    at = run_page(PAGES[0].url_path, empty_db)
+    assert not at.exception
+    assert any("数据库缺少数据表" in e.value for e in at.error), [e.value for e in at.error]
