@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 
 from dashboard.demo.pools import Pools
-from dashboard.demo.sink import Sink
+from dashboard.demo.sink import Rows, Sink
 from dashboard.demo.structure import World
 from dashboard.demo.timeline import Timeline, dates_text, seconds, times_text
 
@@ -20,36 +20,18 @@ TIER_RATE = {"centre": 2.0, "platform": 0.6, "institute": 1.5, "station": 1.0}
 TIER_ACTIVE = {"centre": (0.85, 0.15), "platform": (0.6, 0.38), "institute": (0.55, 0.43), "station": (0.3, 0.66)}
 STAGES = ["established", "recruiting", "implementing", "evaluating", "optimising"]
 STAGE_DAYS = [(5, 30), (10, 40), (60, 200), (20, 60)]
+KINDS = ["普惠", "特惠", "互惠"]
+SERVICE_MODES = ["集中服务", "站点服务", "结对服务", "点单配送"]
+STAGE_COLUMNS = ["established_on", "recruiting_on", "implementing_on", "evaluating_on", "optimising_on"]
 
 
 def write_projects(sink: Sink, world: World, timeline: Timeline, rng, themes, progress) -> dict[str, np.ndarray]:
     """Projects of centres, platforms and institutes through the closed loop; returns project ids per county."""
-    rows: dict[str, list] = {
-        k: []
-        for k in [
-            "id",
-            "name",
-            "unit_id",
-            "county_code",
-            "kind",
-            "service_mode",
-            "is_brand",
-            "stage",
-            "established_on",
-            "recruiting_on",
-            "implementing_on",
-            "evaluating_on",
-            "optimising_on",
-            "closed_on",
-            "demand_score",
-            "satisfaction_rate",
-        ]
-    }
+    rows = Rows("project")
     per_year = {"centre": (3, 12), "platform": (2, 2), "institute": (3, 9)}
     years = (timeline.now.date() - timeline.start).days / 365.25
     start_s, now_s = seconds(timeline.start), timeline.now_s
     by_county: dict[str, list[int]] = {}
-    next_id = 1
     for uid, tier, county, q in zip(
         world.unit_ids, world.unit_tiers, world.unit_county, world.unit_quality, strict=True
     ):
@@ -70,36 +52,25 @@ def write_projects(sink: Sink, world: World, timeline: Timeline, rng, themes, pr
             stage = STAGES[len(reached) - 1]
             if closed is not None and closed <= now_s:
                 stage = "closed"
-            text = dates_text(np.array(reached))
-            text += [None] * (5 - len(text))
-            for key, value in zip(
-                ["id", "name", "unit_id", "county_code", "kind", "service_mode", "is_brand", "stage"],
-                (
-                    next_id,
-                    f"{rng.choice(themes)}志愿服务项目",
-                    int(uid),
-                    str(county),
-                    str(rng.choice(["普惠", "特惠", "互惠"], p=[0.55, 0.3, 0.15])),
-                    str(rng.choice(["集中服务", "站点服务", "结对服务", "点单配送"], p=[0.3, 0.35, 0.15, 0.2])),
-                    bool(rng.random() < 0.02 + 0.1 * q),
-                    stage,
+            stage_dates = dates_text(np.array(reached)) + [None] * (len(STAGES) - len(reached))
+            project_id = rows.add(
+                name=f"{rng.choice(themes)}志愿服务项目",
+                unit_id=int(uid),
+                county_code=str(county),
+                kind=str(rng.choice(["普惠", "特惠", "互惠"], p=[0.55, 0.3, 0.15])),
+                service_mode=str(
+                    rng.choice(["集中服务", "站点服务", "结对服务", "点单配送"], p=[0.3, 0.35, 0.15, 0.2])
                 ),
-                strict=True,
-            ):
-                rows[key].append(value)
-            for key, value in zip(
-                ["established_on", "recruiting_on", "implementing_on", "evaluating_on", "optimising_on"],
-                text,
-                strict=True,
-            ):
-                rows[key].append(value)
-            rows["closed_on"].append(dates_text(np.array([closed]))[0] if stage == "closed" else None)
-            rows["demand_score"].append(round(float(np.clip(rng.normal(55 + 35 * q, 10), 10, 100)), 1))
-            rows["satisfaction_rate"].append(round(float(np.clip(rng.normal(0.75 + 0.22 * q, 0.05), 0.4, 1)), 3))
-            by_county.setdefault(str(county), []).append(next_id)
-            next_id += 1
+                is_brand=bool(rng.random() < 0.02 + 0.1 * q),
+                stage=stage,
+                **dict(zip(STAGE_COLUMNS, stage_dates, strict=True)),
+                closed_on=dates_text(np.array([closed]))[0] if stage == "closed" else None,
+                demand_score=round(float(np.clip(rng.normal(55 + 35 * q, 10), 10, 100)), 1),
+                satisfaction_rate=round(float(np.clip(rng.normal(0.75 + 0.22 * q, 0.05), 0.4, 1)), 3),
+            )
+            by_county.setdefault(str(county), []).append(project_id)
     sink.write("project", rows)
-    progress(next_id - 1)
+    progress(rows.next_id - 1)
     return {k: np.array(v) for k, v in by_county.items()}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dashboard.demo.sink import Sink
+from dashboard.demo.sink import Rows, Sink
 from dashboard.demo.structure import World
 from dashboard.demo.timeline import Timeline, dates_text, seconds, times_text
 
@@ -23,10 +23,7 @@ def write_media(sink: Sink, world: World, timeline: Timeline, rng, outlets: dict
     """Reports per unit and level; a third of those above county level were also carried one level lower."""
     years = (timeline.now.date() - timeline.start).days / 365.25
     lo, hi = seconds(timeline.start), timeline.now_s
-    rows: dict[str, list] = {
-        k: [] for k in ["id", "unit_id", "county_code", "level", "published_on", "outlet", "title", "story_key"]
-    }
-    next_id = 1
+    rows = Rows("media_report")
     story = 1
     for uid, tier, county, q in zip(
         world.unit_ids, world.unit_tiers, world.unit_county, world.unit_quality, strict=True
@@ -42,18 +39,18 @@ def write_media(sink: Sink, world: World, timeline: Timeline, rng, outlets: dict
                 levels = [li] + ([li - 1] if li > 0 and rng.random() < 0.33 else [])
                 for lv in levels:
                     level = LEVELS[lv]
-                    rows["id"].append(next_id)
-                    rows["unit_id"].append(int(uid))
-                    rows["county_code"].append(str(county))
-                    rows["level"].append(level)
-                    rows["published_on"].append(dates_text(np.array([min(when + 86400 * (li - lv), hi)]))[0])
-                    rows["outlet"].append(str(rng.choice(outlets[level])).format(county=county_names[str(county)]))
-                    rows["title"].append(title)
-                    rows["story_key"].append(f"S{story:07d}")
-                    next_id += 1
+                    rows.add(
+                        unit_id=int(uid),
+                        county_code=str(county),
+                        level=level,
+                        published_on=dates_text(np.array([min(when + 86400 * (li - lv), hi)]))[0],
+                        outlet=str(rng.choice(outlets[level])).format(county=county_names[str(county)]),
+                        title=title,
+                        story_key=f"S{story:07d}",
+                    )
                 story += 1
     sink.write("media_report", rows)
-    progress(next_id - 1)
+    progress(rows.next_id - 1)
 
 
 def write_summaries_and_meetings(sink: Sink, world: World, timeline: Timeline, rng, progress) -> None:

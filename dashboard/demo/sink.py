@@ -17,6 +17,26 @@ from sqlalchemy import Engine, Index
 from dashboard.models import Base
 
 
+class Rows(dict):
+    """A table's rows gathered column by column for :meth:`Sink.write`; absent columns are NULL.
+
+    ``add`` numbers the rows (1, 2, …) when the table has an ``id`` the caller does not give.
+    """
+
+    def __init__(self, table: str):
+        super().__init__({column.name: [] for column in Base.metadata.tables[table].columns})
+        self.next_id = 1
+
+    def add(self, **row) -> int | None:
+        """Append one row; returns its id."""
+        if "id" in self and "id" not in row:
+            row["id"] = self.next_id
+            self.next_id += 1
+        for name, values in self.items():
+            values.append(row.get(name))
+        return row.get("id")
+
+
 class Sink:
     """Writes batches to one database through a raw DBAPI connection, counting rows per table."""
 

@@ -16,7 +16,7 @@ import numpy as np
 from dashboard import geo
 from dashboard.demo.config import District, Structure
 from dashboard.demo.names import place_names
-from dashboard.demo.sink import Sink
+from dashboard.demo.sink import Rows, Sink
 
 SHANXI_CITIES = ["大同市", "阳泉市", "长治市", "晋城市", "朔州市", "晋中市", "运城市", "忻州市", "临汾市", "吕梁市"]
 
@@ -85,18 +85,6 @@ def _extra_districts(rng: np.random.Generator, scale: dict) -> list[District]:
     return out
 
 
-class _Ids:
-    """Sequential ids for units."""
-
-    def __init__(self) -> None:
-        self.next = 1
-
-    def take(self, n: int = 1) -> list[int]:
-        first = self.next
-        self.next += n
-        return list(range(first, first + n))
-
-
 def _seat(district: District, rng: np.random.Generator, centre: tuple[float, float] | None):
     """A function drawing n points in the district (real: inside its polygon; generated: near its seat)."""
     if district.real:
@@ -134,52 +122,21 @@ def build_structure(sink: Sink, structure: Structure, scale: dict, rng: np.rando
     districts = [d for d in structure.districts if wanted == "all" or d.code in wanted]
     districts += _extra_districts(rng, scale)
 
-    regions: dict[str, list] = {k: [] for k in ("code", "name", "level", "parent_code", "population", "kind")}
-    regions["party_members_in_service"] = []
+    regions = Rows("region")
 
     def region(code, name, level, parent, population=None, kind=None):
-        for key, value in zip(
-            ("code", "name", "level", "parent_code", "population", "kind", "party_members_in_service"),
-            (code, name, level, parent, population, kind, None),
-            strict=True,
-        ):
-            regions[key].append(value)
+        regions.add(code=code, name=name, level=level, parent_code=parent, population=population, kind=kind)
 
     region(structure.city_code, structure.city_name, "city", None, sum(d.population for d in districts[:10]))
     for k, city in enumerate(SHANXI_CITIES[: (len(districts) - 1) // 11 if len(districts) > 10 else 0]):
         region(f"14{2 + k:02d}00", city, "city", None)
 
-    units: dict[str, list] = {
-        k: []
-        for k in [
-            "id",
-            "name",
-            "tier",
-            "parent_id",
-            "region_code",
-            "county_code",
-            "township_code",
-            "lon",
-            "lat",
-            "pilot_level",
-            "is_model",
-            "is_key",
-            "host",
-            "platform_kind",
-            "full_time_staff",
-            "opened_on",
-        ]
-    }
-    ids = _Ids()
+    units = Rows("unit")
     quality: list[float] = []
 
-    def unit(**row):
-        uid = ids.take()[0]
-        row["id"] = uid
-        for key in units:
-            units[key].append(row.get(key))
-        quality.append(row.pop("_quality"))
-        return uid
+    def unit(_quality: float, **row) -> int:
+        quality.append(_quality)
+        return units.add(**row)
 
     counties: list[CountyWorld] = []
     station_names: dict[int, str] = {}
@@ -364,29 +321,8 @@ def _leaders(sink: Sink, structure: Structure, codes: set[str]) -> None:
 
 def _teams(sink: Sink, structure: Structure, counties: list[CountyWorld], rng: np.random.Generator) -> None:
     """The general corps' 8 standing teams (some missing where a county is weak), N featured, and 中队/小队."""
-    rows: dict[str, list] = {
-        k: []
-        for k in [
-            "id",
-            "name",
-            "category",
-            "is_standing",
-            "level",
-            "unit_id",
-            "county_code",
-            "lead_department",
-            "founded_on",
-        ]
-    }
-    next_id = 1
-
-    def team(**row):
-        nonlocal next_id
-        row["id"] = next_id
-        next_id += 1
-        for key in rows:
-            rows[key].append(row.get(key))
-        return row["id"]
+    rows = Rows("team")
+    team = rows.add
 
     for cw in counties:
         d = cw.district
