@@ -7,7 +7,9 @@ failure into one Chinese ``st.error`` (the cause goes to the log, never a traceb
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import io
 import logging
 import math
 from collections.abc import Callable, Sequence
@@ -16,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from openpyxl import Workbook
+from openpyxl.styles import Font
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import data, filters
@@ -156,5 +160,79 @@ def download_csv(
         mime="text/csv",
         key=f"download_{file_stem}",
         icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def export_header(current: filters.Filters, scope: Scope, now: dt.datetime, extra: str | None = None) -> str:
+    """The first line of an export: the global filters, ``extra`` (a page's own filters), the export time."""
+    counties = data.run(regions.counties, scope)
+    townships = data.run(regions.townships, scope)
+    described = filters.describe(
+        current,
+        dict(zip(counties["code"], counties["name"], strict=True)),
+        dict(zip(townships["code"], townships["name"], strict=True)),
+    )
+    page_filters = f"；{extra}" if extra else ""
+    return f"筛选条件：{described}{page_filters}；导出时间：{now:%Y-%m-%d %H:%M:%S}"
+
+
+def excel_bytes(df: pd.DataFrame, header_line: str, sheet: str = "数据") -> bytes:
+    """An .xlsx workbook: ``header_line`` in the first row, then the table with its column names in bold.
+
+    Text is always stored as text (never as a formula); missing values are empty cells.
+    """
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    ws.append([header_line.replace("\n", " ")])
+    ws.append([str(column) for column in df.columns])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in df.itertuples(index=False):
+        ws.append([None if _is_missing(value) else value for value in row])
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":  # a text that starts with "=": keep it as text
+                cell.data_type = "s"
+    for i, column in enumerate(df.columns, start=1):
+        width = max([len(str(column)), *(len(str(v)) for v in df[column].head(200))], default=8)
+        ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = min(max(width, 6) * 1.6, 60)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def download_table(
+    df: pd.DataFrame, file_stem: str, current: filters.Filters, scope: Scope, extra: str | None = None
+) -> None:
+    """CSV and Excel download buttons side by side for ``df``; both begin with the :func:`export_header` line."""
+    now = local_now()
+    header = export_header(current, scope, now, extra)
+    stamp = f"{file_stem}_{now:%Y%m%d_%H%M%S}"
+    csv_col, xlsx_col, _ = st.columns([1, 1, 4])
+    csv_col.download_button(
+        "下载 CSV",
+        csv_bytes(df, header),
+        file_name=f"{stamp}.csv",
+        mime="text/csv",
+        key=f"download_{file_stem}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    xlsx_col.download_button(
+        "下载 Excel",
+        excel_bytes(df, header),
+        file_name=f"{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"download_xlsx_{file_stem}",
+        icon=":material/table_view:",
         on_click="ignore",
     )

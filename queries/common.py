@@ -8,12 +8,33 @@ are always bound parameters; a scope is a ``county_code IN (...)`` with an expan
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Column, ColumnElement, Connection, DateTime, Float, Select, Table, and_, false, or_, true
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    DateTime,
+    Float,
+    Integer,
+    Select,
+    String,
+    Subquery,
+    Table,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from dashboard.models import Base
 from dashboard.order_flow import order_flow
@@ -46,6 +67,7 @@ COMPLETED_STATUSES = ("completed", "rated")  # the service was carried out
 ORDER_STEPS = ("placed_at", "drafted_at", "dispatched_at", "accepted_at", "completed_at", "rated_at")
 PILOT_LEVELS = ("central", "provincial", "city", "county")
 CONTENT_AREAS = ("learn_theory", "publicise_policy", "cultivate_values", "enrich_culture", "reform_customs")
+ACTIVITY_KINDS = ("general", "theory_lecture", "chaxiang_lecture", "campaign")
 MEDIA_LEVELS = ("county", "city", "province", "national")
 RATING_RANGE = (1, 5)
 
@@ -126,3 +148,165 @@ def overdue_clause(now: dt.datetime) -> ColumnElement[bool]:
             for wait in flow.waits.values()
         )
     )
+
+
+class month_of(FunctionElement):  # noqa: N801 - used like a SQL function
+    """The month of a DATE or timestamp column as text ``'YYYY-MM'``, on SQLite and PostgreSQL alike."""
+
+    type = String()
+    inherit_cache = True
+    name = "month_of"
+
+
+@compiles(month_of, "sqlite")
+def _month_of_sqlite(element, compiler, **kw):
+    (value,) = list(element.clauses)
+    return f"strftime('%Y-%m', {compiler.process(value, **kw)})"
+
+
+@compiles(month_of, "postgresql")
+def _month_of_pg(element, compiler, **kw):
+    (value,) = list(element.clauses)
+    return f"to_char({compiler.process(value, **kw)}, 'YYYY-MM')"
+
+
+def year_to_end(filters: Filters) -> tuple[dt.date, dt.date]:
+    """1 January of the period end's year and the period's end: the span of the seeds' yearly targets."""
+    return filters.end.replace(month=1, day=1), filters.end
+
+
+# ---------------------------------------------------------------------------------------------
+# Percentiles and calendar parts: SQL that differs between SQLite and PostgreSQL, one helper each.
+
+
+def percentiles(
+    conn: Connection, source: Subquery, value: str, by: Sequence[str], fractions: Sequence[float]
+) -> Select:
+    """Continuous percentiles of ``source.c[value]`` per group of the ``by`` columns, as a SELECT.
+
+    Definition (PostgreSQL's ``percentile_cont``, linear interpolation between the closest ranks):
+    for the n non-NULL values of a group sorted x₁ ≤ … ≤ xₙ and a fraction p, let h = (n − 1)·p,
+    k = ⌊h⌋; the percentile is x₍ₖ₊₁₎ + (h − k)·(x₍ₖ₊₂₎ − x₍ₖ₊₁₎) (just x₍ₖ₊₁₎ when h is whole). The
+    median is p = 0.5. PostgreSQL runs ``percentile_cont``; SQLite, which has no percentile
+    function, counts each distinct value, runs a ``SUM(...) OVER`` of those counts in value order and
+    picks the values at the two closest ranks (exact, and cheaper than ranking every row).
+
+    Columns: the ``by`` columns, ``n`` (values in the group) and one ``p<100·p>`` per fraction
+    (``p50``, ``p90``). Groups without values are absent; rows are in no particular order.
+    """
+    keys = [source.c[name] for name in by]
+    x = source.c[value]
+    names = [f"p{round(f * 100):g}" for f in fractions]
+    if conn.dialect.name == "postgresql":
+        return (
+            select(
+                *keys,
+                func.count(x).label("n"),
+                *(
+                    func.percentile_cont(f).within_group(x).label(name)
+                    for f, name in zip(fractions, names, strict=True)
+                ),
+            )
+            .where(x.is_not(None))
+            .group_by(*keys)
+        )
+    # SQLite: count each distinct value, then find the ranks ⌊h⌋+1 and ⌊h⌋+2 in the running counts.
+    counted = select(*keys, x.label("x"), func.count().label("c")).where(x.is_not(None)).group_by(*keys, x).subquery()
+    ckeys = [counted.c[name] for name in by]
+    running = select(
+        *ckeys,
+        counted.c.x,
+        func.sum(counted.c.c).over(partition_by=ckeys, order_by=counted.c.x, rows=(None, 0)).label("upto"),
+        func.sum(counted.c.c).over(partition_by=ckeys).label("n"),
+    ).subquery("running")
+    rkeys = [running.c[name] for name in by]
+
+    def rank(f: float, step: int) -> ColumnElement:  # ⌊(n − 1)·p⌋ + step; CAST truncates, (n − 1)·p ≥ 0
+        return cast((running.c.n - 1) * f, Integer) + step
+
+    picks = []
+    for f, name in zip(fractions, names, strict=True):
+        picks.append(func.min(case((running.c.upto >= rank(f, 1), running.c.x))).label(f"{name}_lo"))
+        picks.append(func.min(case((running.c.upto >= rank(f, 2), running.c.x))).label(f"{name}_hi"))
+    picked = select(*rkeys, func.max(running.c.n).label("n"), *picks).group_by(*rkeys).subquery("picked")
+    columns = []
+    for f, name in zip(fractions, names, strict=True):
+        h = (picked.c.n - 1) * f
+        lo, hi = picked.c[f"{name}_lo"], picked.c[f"{name}_hi"]
+        columns.append((lo + func.coalesce(hi - lo, 0) * (h - cast(h, Integer))).label(name))
+    return select(*(picked.c[name] for name in by), cast(picked.c.n, Integer).label("n"), *columns)
+
+
+GRAINS = ("day", "week", "month")
+CLOCK_PARTS = ("hour", "isodow")
+
+
+class date_bucket(FunctionElement):  # noqa: N801 - used like a SQL function
+    """The first day (``YYYY-MM-DD`` text) of the day, ISO week (Monday) or month holding a timestamp.
+
+    ``date_bucket(column, grain)`` with ``grain`` one of :data:`GRAINS` (checked, written into the SQL).
+    """
+
+    type = String()
+    inherit_cache = True
+    name = "date_bucket"
+    _traverse_internals = [*FunctionElement._traverse_internals, ("grain", InternalTraversal.dp_string)]
+
+    def __init__(self, column: ColumnElement, grain: str) -> None:
+        if grain not in GRAINS:
+            raise ValueError(f"unknown grain {grain!r}")
+        self.grain = grain
+        super().__init__(column)
+
+
+@compiles(date_bucket, "sqlite")
+def _date_bucket_sqlite(element, compiler, **kw):
+    column = compiler.process(list(element.clauses)[0], **kw)
+    if element.grain == "day":
+        return f"date({column})"
+    if element.grain == "week":  # to the coming Sunday (itself if Sunday), then back to its Monday
+        return f"date({column}, 'weekday 0', '-6 days')"
+    return f"strftime('%Y-%m-01', {column})"
+
+
+@compiles(date_bucket, "postgresql")
+def _date_bucket_pg(element, compiler, **kw):
+    column = compiler.process(list(element.clauses)[0], **kw)
+    return f"to_char(date_trunc('{element.grain}', {column}), 'YYYY-MM-DD')"
+
+
+class clock_part(FunctionElement):  # noqa: N801 - used like a SQL function
+    """The hour (0–23) or ISO weekday (1 = Monday … 7 = Sunday) of a timestamp, as an integer.
+
+    ``clock_part(column, part)`` with ``part`` one of :data:`CLOCK_PARTS`.
+    """
+
+    type = Integer()
+    inherit_cache = True
+    name = "clock_part"
+    _traverse_internals = [*FunctionElement._traverse_internals, ("part", InternalTraversal.dp_string)]
+
+    def __init__(self, column: ColumnElement, part: str) -> None:
+        if part not in CLOCK_PARTS:
+            raise ValueError(f"unknown part {part!r}")
+        self.part = part
+        super().__init__(column)
+
+
+@compiles(clock_part, "sqlite")
+def _clock_part_sqlite(element, compiler, **kw):
+    column = compiler.process(list(element.clauses)[0], **kw)
+    if element.part == "hour":
+        return f"CAST(strftime('%H', {column}) AS INTEGER)"
+    return f"((CAST(strftime('%w', {column}) AS INTEGER) + 6) % 7 + 1)"  # %w: 0 = Sunday
+
+
+@compiles(clock_part, "postgresql")
+def _clock_part_pg(element, compiler, **kw):
+    column = compiler.process(list(element.clauses)[0], **kw)
+    return f"CAST(EXTRACT({element.part.upper()} FROM {column}) AS INTEGER)"
+
+
+def text_codes(values: pd.Series) -> list[str]:
+    """Region codes or unit ids as text, ``""`` where missing (e.g. county-level units grouped by township)."""
+    return ["" if pd.isna(value) else str(value) for value in values]

@@ -1,0 +1,121 @@
+"""Query time of the orders page (pages/orders.py) at city scale: every query each view runs, cold.
+
+    .venv/bin/python -m bench.orders_page --url sqlite:////work/main/data/demo.sqlite \
+        --start 2026-01-01 --end 2026-11-22 [--county 140105] [--repeat 3]
+
+Runs the queries of the page in the order the page does (filters and KPI row first, then each section)
+on a fresh read-only connection, without the Streamlit cache, ``--repeat`` times, and prints the
+median seconds per query and per view. A view's time is what a user waits for on a cold cache: the
+common part (filter options, KPI row) plus that section. Results and the machine go to bench/orders_page.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import time
+
+from dashboard.db import reader_engine
+from dashboard.filters import Filters
+from dashboard.order_flow import order_flow
+from dashboard.orders_config import orders_config
+from dashboard.orders_filters import OrderFilters
+from dashboard.scope import Scope
+from queries import orders, regions
+
+
+def plan(filters: Filters, now: dt.datetime) -> dict[str, list[tuple]]:
+    """(label, query, args) per part of the page, as pages/orders.py calls them."""
+    scope, page, cfg = Scope(None), OrderFilters(), orders_config()
+    level = "township" if filters.county else "county"
+    first = next(iter(order_flow().durations))
+    return {
+        "common": [
+            ("regions.counties", regions.counties, (scope,)),
+            ("regions.townships", regions.townships, (scope,)),
+            ("regions.order_categories", regions.order_categories, (scope,)),
+            ("stations", orders.stations, (scope,)),
+            ("teams", orders.teams, (scope,)),
+            ("station_counts", orders.station_counts, (scope, filters, page)),
+            ("status_summary", orders.status_summary, (scope, filters, page, 4)),
+            ("team_counts", orders.team_counts, (scope, filters, page)),
+            ("rated_counts", orders.rated_counts, (scope, filters, page)),
+            ("overdue_by_status", orders.overdue_by_status, (scope, filters, page, now)),
+        ],
+        "flow": [("overdue_orders", orders.overdue_orders, (scope, filters, page, now, cfg.list_rows))],
+        "time": [
+            ("duration_stats", orders.duration_stats, (scope, filters, page)),
+            ("duration_histogram", orders.duration_histogram, (scope, filters, page, cfg.duration_bins_minutes)),
+            ("duration_trend", orders.duration_trend, (scope, filters, page, first, "month")),
+        ],
+        "rating": [
+            ("rating_counts", orders.rating_counts, (scope, filters, page)),
+            ("satisfaction_by(category)", orders.satisfaction_by, (scope, filters, page, "category", 4)),
+        ],
+        "demand": [
+            ("areas", orders.areas, (scope, filters, level)),
+            ("demand_matrix", orders.demand_matrix, (scope, filters, page, level)),
+            ("demand_clock", orders.demand_clock, (scope, filters, page)),
+            ("demand_grid", orders.demand_grid, (scope, filters, page, cfg.demand_map.cell_degrees)),
+        ],
+        "drill": [
+            ("areas", orders.areas, (scope, filters, level)),
+            ("breakdown", orders.breakdown, (scope, filters, page, level, 4, now, first)),
+            ("demand_grid", orders.demand_grid, (scope, filters, page, cfg.demand_map.cell_degrees)),
+        ],
+        "list": [
+            ("order_list", orders.order_list, (scope, filters, page, cfg.list_rows)),
+            ("rated_counts", orders.rated_counts, (scope, filters, page)),
+        ],
+    }
+
+
+def measure(url: str, filters: Filters, now: dt.datetime, repeat: int) -> dict[str, list[tuple[str, float]]]:
+    """Median seconds of each query of each part, every run on a fresh connection."""
+    engine = reader_engine(url)
+    results = {}
+    for part, calls in plan(filters, now).items():
+        timings = []
+        for label, query, args in calls:
+            runs = []
+            for _ in range(repeat):
+                with engine.connect() as conn:
+                    start = time.perf_counter()
+                    query(conn, *args)
+                    runs.append(time.perf_counter() - start)
+            timings.append((label, statistics.median(runs)))
+        results[part] = timings
+    engine.dispose()
+    return results
+
+
+def report(results: dict[str, list[tuple[str, float]]]) -> str:
+    """A markdown table per query, then the cold time of each view (common part + section)."""
+    lines = ["| part | query | seconds |", "|---|---|---:|"]
+    for part, timings in results.items():
+        lines += [f"| {part} | {label} | {seconds:.2f} |" for label, seconds in timings]
+    common = sum(s for _, s in results["common"])
+    lines += ["", "| view | cold seconds (common + section) |", "|---|---:|"]
+    for part, timings in results.items():
+        if part != "common":
+            lines.append(f"| {part} | {common + sum(s for _, s in timings):.1f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Parse the command line, measure, print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--start", type=dt.date.fromisoformat, required=True)
+    parser.add_argument("--end", type=dt.date.fromisoformat, required=True)
+    parser.add_argument("--county", default=None)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    filters = Filters(args.start, args.end, county=args.county, period_key="custom")
+    now = dt.datetime.combine(args.end, dt.time(20, 0))
+    print(report(measure(args.url, filters, now, args.repeat)))
+
+
+if __name__ == "__main__":
+    main()
