@@ -42,6 +42,24 @@ ensure_browser() {
   [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is still missing"
 }
 
+# CJK fonts of the review exports: fonts-noto-cjk for the chart PNGs, fonts-wqy-microhei (TrueType outlines)
+# embedded in the PDF review pack. Never fatal: without them the export shows a message instead of a file.
+ensure_fonts() {
+  local missing=()
+  for pkg in fonts-noto-cjk fonts-wqy-microhei; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1 || { [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; }; then
+    log "cannot apt-get here: install ${missing[*]} for the PDF/PNG exports"
+    return 0
+  fi
+  log "apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  { as_root apt-get update -qq && as_root apt-get install -y -qq "${missing[@]}" >/dev/null; } \
+    || log "could not install ${missing[*]}: the PDF/PNG exports will say so"
+}
+
 # PostgreSQL on 127.0.0.1:5432, started if it is not running, with the database 'test'.
 ensure_postgres() {
   command -v pg_isready >/dev/null 2>&1 || { log "no PostgreSQL client here: PostgreSQL tests will be skipped"; return 0; }

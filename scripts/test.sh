@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 ensure_venv
+ensure_fonts
 ensure_browser
 ensure_postgres
 export DASHBOARD_TEST_PG_URL="${DASHBOARD_TEST_PG_URL:-postgresql+psycopg2://postgres@127.0.0.1:5432/test}"

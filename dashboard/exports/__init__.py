@@ -1,0 +1,1 @@
+"""Exports of the semi-annual review for the meeting: Excel workbook, PDF review pack and chart PNGs."""
