@@ -1,9 +1,10 @@
 """Chinese labels and colours of the database's codes, from ``assets/labels.yaml`` (validated on load).
 
 Sections map a code to ``{label, colour?, map_radius?}``: tiers, order_statuses, pilot_levels,
-content_areas, media_levels and periods; each must list exactly the codes the schema (or the
-filter bar) knows. ``volunteer_share_bands`` colours a district by its volunteer share measured
-against the target. A broken file raises :class:`dashboard.errors.AssetError` with a Chinese message.
+content_areas, activity_kinds, media_levels, periods and roles (log-in accounts); each must list
+exactly the codes the schema (or the filter bar) knows. ``volunteer_share_bands`` colours a district
+by its volunteer share measured against the target. A broken file raises
+:class:`dashboard.errors.AssetError` with a Chinese message.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _COLOURED = ("tiers", "order_statuses")
 
 
 def _required_codes() -> dict[str, tuple[str, ...]]:
+    from dashboard.accounts import ROLES
     from dashboard.filters import PERIOD_KEYS  # local import: filters itself reads the labels
 
     return {
@@ -35,8 +37,10 @@ def _required_codes() -> dict[str, tuple[str, ...]]:
         "order_statuses": common.ORDER_STATUSES,
         "pilot_levels": common.PILOT_LEVELS,
         "content_areas": common.CONTENT_AREAS,
+        "activity_kinds": common.ACTIVITY_KINDS,
         "media_levels": common.MEDIA_LEVELS,
         "periods": PERIOD_KEYS,
+        "roles": ROLES,
     }
 
 

@@ -22,6 +22,9 @@ REQUIRED = (
     "hours_per_person_year",
     "centre_full_time_staff",
     "satisfied_rating",
+    "media_min_province",
+    "media_min_city",
+    "media_min_county",
 )
 _KINDS = {"share", "hours", "count", "rating"}
 

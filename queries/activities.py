@@ -1,0 +1,261 @@
+"""Practice activities: by content area and month, by unit, monthly coverage, lectures, meetings, 茶乡微讲堂.
+
+Units are the practice units of the area (scope, district and township filters apply to the unit).
+A unit-month is *met* when the unit held at least one activity in the month whose materials the
+rubric requires (plan, record, photos, results) were all uploaded. Every metric is defined once, in
+:data:`DEFINITIONS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from sqlalchemy import Connection, and_, case, func, literal, select, true
+
+from dashboard import scoring
+from dashboard.scope import Scope
+from queries import evidence
+from queries.common import (
+    activity,
+    area_clause,
+    frame,
+    month_of,
+    period_clause,
+    region,
+    text_codes,
+    unit,
+    year_to_end,
+)
+
+if TYPE_CHECKING:
+    from dashboard.filters import Filters
+
+GROUPS = ("county", "township")
+
+DEFINITIONS = {
+    "activities": "所选时间段内举办的文明实践活动场次（按举办阵地的区域统计）。",
+    "participants": "上述活动登记的参与群众人次之和。",
+    "complete": "方案（计划）、活动记录、活动图片、活动成效四项材料都已上传的活动占全部活动的比例。",
+    "by_area": "所选时间段内各月的活动场次，按五项内容分类。",
+    "by_unit": "所选时间段内各单位（区县、乡镇或阵地）的活动场次、材料齐全的场次与理论宣讲场次。",
+    "met": (
+        "当月至少有 1 场活动的方案（计划）、记录、图片、成效四项材料齐全，即为当月达标"
+        "（与评分细则“每月活动”的口径相同）。"
+    ),
+    "cell": "每格为一个阵地的一个月：达标（有材料齐全的活动）、有活动但材料不全、无活动。",
+    "met_share": "当月达标的阵地数 ÷ 该区域同层级阵地总数。",
+    "month_share": "所选时间段内达标的“阵地·月”数 ÷（阵地数 × 月数）。",
+    "every_share": "所选时间段内每个月都达标的阵地占全部阵地的比例。",
+    "uploaded": "当月举办的活动中至少有 1 场已把图片或记录上传到平台的阵地所占比例（与评分细则“每月上传”的口径相同）。",
+    "theory": "当月至少开展 1 次理论宣讲的所（站）占全部所（站）的比例；细则要求所、站每月开展理论宣讲。",
+    "meetings": "当季至少召开 1 次文明实践评议会的站占全部站的比例；细则要求站每季度召开一次。",
+    "chaxiang": (
+        "所选时间段结束日所在年度（1 月 1 日至结束日）内，其站举办过茶乡微讲堂的村（社区）占全部村（社区）的比例；"
+        "目标为不少于 {chaxiang}（{chaxiang_source}）。只列出开展了茶乡微讲堂项目的区县。"
+    ),
+}
+
+
+def _complete():
+    """All materials the monthly rule requires are there (the same materials as queries.evidence)."""
+    return and_(*(activity.c[f"has_{name}"] == true() for name in evidence.MATERIALS))
+
+
+def _unit_area(scope: Scope, filters: Filters, tiers: tuple[str, ...]):
+    return and_(area_clause(unit, scope, filters), unit.c.tier.in_(tiers))
+
+
+def units_of(conn: Connection, scope: Scope, filters: Filters, tiers: tuple[str, ...]) -> pd.DataFrame:
+    """Units of ``tiers`` in the area: ``unit_id``, ``name``, ``tier``, ``county_code``, ``county_name``,
+    ``township_code``, ``township_name``; ordered by county, township and name."""
+    county, township = region.alias("act_county"), region.alias("act_township")
+    stmt = (
+        select(
+            unit.c.id.label("unit_id"),
+            unit.c.name,
+            unit.c.tier,
+            unit.c.county_code,
+            county.c.name.label("county_name"),
+            unit.c.township_code,
+            township.c.name.label("township_name"),
+        )
+        .select_from(
+            unit.outerjoin(county, county.c.code == unit.c.county_code).outerjoin(
+                township, township.c.code == unit.c.township_code
+            )
+        )
+        .where(_unit_area(scope, filters, tiers))
+        .order_by(unit.c.county_code, unit.c.township_code.asc().nulls_first(), unit.c.name, unit.c.id)
+    )
+    return frame(conn, stmt)
+
+
+def period_months(filters: Filters) -> list[str]:
+    """The months ('YYYY-MM') the period touches, oldest first."""
+    first = filters.start.year * 12 + filters.start.month - 1
+    last = filters.end.year * 12 + filters.end.month - 1
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
+
+
+def _group_code(units: pd.DataFrame, group: str) -> pd.Series:
+    if group not in GROUPS:
+        raise ValueError(f"unknown group {group!r}")
+    return units["county_code" if group == "county" else "township_code"]
+
+
+def coverage(conn: Connection, scope: Scope, filters: Filters, tier: str, group: str) -> pd.DataFrame:
+    """Per county or township (``group``) and month of the period: how many units of ``tier`` met the rule.
+
+    Built on ``queries.evidence.activity_months`` (the rubrics' evidence, aggregated per unit and month in
+    SQL). Columns ``code``, ``name``, ``units`` (units of the tier in the group), ``month``, ``active``
+    (held an activity), ``met`` (an activity with all materials), ``uploaded``, ``theory`` (held a theory
+    lecture); one row per group and month of the period, zeros included.
+    """
+    units = units_of(conn, scope, filters, (tier,))
+    units = units.assign(code=_group_code(units, group), group_name=units[f"{group}_name"])
+    cells = evidence.activity_months(conn, scope, filters, tier)
+    cells = cells.merge(units[["unit_id", "code"]], on="unit_id")
+    flags = pd.DataFrame(
+        {
+            "code": cells["code"],
+            "month": cells["month"],
+            "active": cells["activities"] > 0,
+            "met": cells["complete"] >= 1,
+            "uploaded": cells["uploaded"] >= 1,
+            "theory": cells["theory_lectures"] >= 1,
+        }
+    )
+    counted = flags.groupby(["code", "month"])[list(_COUNTS)].sum()
+    sizes = units.groupby("code", dropna=False).agg(name=("group_name", "first"), units=("unit_id", "size"))
+    grid = pd.MultiIndex.from_product([sizes.index, period_months(filters)], names=["code", "month"])
+    out = counted.reindex(grid, fill_value=0).reset_index().merge(sizes.reset_index(), on="code")
+    out = out[["code", "name", "units", "month", *_COUNTS]]
+    return out.astype({name: "int64" for name in ("units", *_COUNTS)})
+
+
+_COUNTS = ("active", "met", "uploaded", "theory")
+
+
+def by_area_month(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Activities per month and content area: ``month``, ``content_area``, ``activities``."""
+    month = month_of(activity.c.held_on)
+    stmt = (
+        select(month.label("month"), activity.c.content_area, func.count().label("activities"))
+        .select_from(activity.join(unit, unit.c.id == activity.c.unit_id))
+        .where(
+            area_clause(activity, scope, filters),
+            area_clause(unit, scope, filters),
+            period_clause(activity.c.held_on, filters),
+        )
+        .group_by(month, activity.c.content_area)
+        .order_by(month, activity.c.content_area)
+    )
+    df = frame(conn, stmt, ["month", "content_area", "activities"])
+    return df.astype({"activities": "int64"})
+
+
+def by_unit(conn: Connection, scope: Scope, filters: Filters, level: str) -> pd.DataFrame:
+    """Activities per county, township or unit (``level``: county | township | unit) in the period.
+
+    Columns ``code``, ``name``, ``tier`` (units only, else None), ``activities``, ``complete``, ``theory``,
+    ``participants``; ordered by code. Only rows with activities appear.
+    """
+    if level == "unit":
+        key, name, tier = unit.c.id, unit.c.name, unit.c.tier
+        joined = activity.join(unit, unit.c.id == activity.c.unit_id)
+    else:
+        key = unit.c.county_code if level == "county" else unit.c.township_code
+        named = region.alias("by_unit_region")
+        name, tier = named.c.name, literal(None)
+        joined = activity.join(unit, unit.c.id == activity.c.unit_id).outerjoin(named, named.c.code == key)
+    stmt = (
+        select(
+            key.label("code"),
+            func.min(name).label("name"),
+            func.min(tier).label("tier"),
+            func.count().label("activities"),
+            func.sum(case((_complete(), 1), else_=0)).label("complete"),
+            func.sum(case((activity.c.kind == "theory_lecture", 1), else_=0)).label("theory"),
+            func.coalesce(func.sum(activity.c.participants), 0).label("participants"),
+        )
+        .select_from(joined)
+        .where(
+            area_clause(activity, scope, filters),
+            area_clause(unit, scope, filters),
+            period_clause(activity.c.held_on, filters),
+        )
+        .group_by(key)
+        .order_by(key.asc().nulls_first())
+    )
+    df = frame(conn, stmt, ["code", "name", "tier", "activities", "complete", "theory", "participants"])
+    df["code"] = text_codes(df["code"])
+    return df.astype({name: "int64" for name in ("activities", "complete", "theory", "participants")})
+
+
+def rule_summary(conn: Connection, scope: Scope, filters: Filters, tier: str, group: str) -> pd.DataFrame:
+    """Per county or township (``group``): how the units of ``tier`` kept the monthly rule over the period.
+
+    Columns ``code``, ``name``, ``units``, ``months`` (months of the period), ``met_months`` (unit-months
+    met), ``every_month`` (units that met it in every month), ``month_share`` (met_months ÷ units × months),
+    ``every_share`` (every_month ÷ units); ordered by code.
+    """
+    units = units_of(conn, scope, filters, (tier,))
+    units = units.assign(code=_group_code(units, group), group_name=units[f"{group}_name"])
+    cells = evidence.activity_months(conn, scope, filters, tier)
+    met = cells[cells["complete"] >= 1].groupby("unit_id").size()
+    months = len(period_months(filters))
+    units["met_months"] = units["unit_id"].map(met).fillna(0).astype("int64")
+    units["every"] = units["met_months"] >= months
+    out = units.groupby("code", dropna=False).agg(
+        name=("group_name", "first"),
+        units=("unit_id", "size"),
+        met_months=("met_months", "sum"),
+        every_month=("every", "sum"),
+    )
+    out = out.reset_index().astype({"units": "int64", "met_months": "int64", "every_month": "int64"})
+    out.insert(3, "months", months)
+    out["month_share"] = out["met_months"] / (out["units"] * months)
+    out["every_share"] = out["every_month"] / out["units"]
+    return out
+
+
+def meeting_coverage(conn: Connection, scope: Scope, filters: Filters, group: str) -> pd.DataFrame:
+    """Stations with at least one 评议会 per county or township (``group``) and quarter of the period.
+
+    Built on ``queries.evidence.meeting_months``. Columns ``code``, ``name``, ``units`` (stations),
+    ``quarter`` ('YYYY-Qn'), ``met``; one row per group and quarter the period touches.
+    """
+    units = units_of(conn, scope, filters, ("station",))
+    units = units.assign(code=_group_code(units, group), group_name=units[f"{group}_name"])
+    meetings = evidence.meeting_months(conn, scope, filters, "station")
+    meetings = meetings.assign(quarter=[scoring.quarter_key(m) for m in meetings["month"]])
+    held = meetings[meetings["meetings"] > 0].drop_duplicates(["unit_id", "quarter"])
+    held = held.merge(units[["unit_id", "code"]], on="unit_id")
+    counted = held.groupby(["code", "quarter"]).size().rename("met")
+    sizes = units.groupby("code", dropna=False).agg(name=("group_name", "first"), units=("unit_id", "size"))
+    quarters = list(dict.fromkeys(scoring.quarter_key(m) for m in period_months(filters)))
+    grid = pd.MultiIndex.from_product([sizes.index, quarters], names=["code", "quarter"])
+    out = counted.reindex(grid, fill_value=0).reset_index().merge(sizes.reset_index(), on="code")
+    return out[["code", "name", "units", "quarter", "met"]].astype({"units": "int64", "met": "int64"})
+
+
+def chaxiang_coverage(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Counties whose villages held 茶乡微讲堂 in the year of the period's end, with the villages covered.
+
+    Built on ``queries.evidence.chaxiang_villages`` (an institute's villages are the village-level regions
+    of its township). Columns ``code``, ``name``, ``villages``, ``covered``, ``share``; counties without
+    any lecture that year are left out.
+    """
+    year_start, year_end = year_to_end(filters)
+    villages = evidence.chaxiang_villages(conn, scope, replace(filters, start=year_start, end=year_end))
+    institutes = units_of(conn, scope, filters, ("institute",))[["unit_id", "county_code", "county_name"]]
+    villages = villages.merge(institutes, on="unit_id").drop_duplicates("village_code")
+    per_county = villages.groupby(["county_code", "county_name"]).agg(
+        villages=("village_code", "size"), covered=("lectures", lambda n: int((n > 0).sum()))
+    )
+    out = per_county[per_county["covered"] > 0].reset_index()
+    out = out.rename(columns={"county_code": "code", "county_name": "name"})
+    out["share"] = out["covered"] / out["villages"]
+    return out.astype({"villages": "int64", "covered": "int64"})
