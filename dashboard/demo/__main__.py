@@ -3,6 +3,7 @@
     python -m dashboard.demo build [--scale city] [--seed 20201] [--years 2] [--volume 1.0]
                                    [--now 2026-11-22T10:00] [--bad-rows 12] [--url URL] [--force]
     python -m dashboard.demo ensure      # build data/demo.sqlite only if it is missing
+    python -m dashboard.demo feed [--url URL] [--interval 5] [--seed N] [--once]   # keep the demo moving
 
 Without ``--url`` the demo goes to ``data/demo.sqlite``; with a PostgreSQL URL the database must
 exist and be empty.
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 
+from dashboard.demo import feeder_run
 from dashboard.demo.build import BuildOptions, build, build_demo_file
-from dashboard.settings import DEMO_DB
+from dashboard.settings import DEMO_DB, demo_url
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
@@ -39,8 +42,30 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--bad-rows", type=int, default=12, help="故意写入的异常数据条数（每类）")
     b.add_argument("--url", help="目标数据库 URL；默认 data/demo.sqlite")
     b.add_argument("--force", action="store_true", help="覆盖已存在的 data/demo.sqlite")
+    f = sub.add_parser("feed", help="喂数进程：持续写入新订单并推进在途订单（演示用）")
+    f.add_argument("--url", help="目标数据库 URL；默认 data/demo.sqlite")
+    f.add_argument("--interval", type=float, default=5.0, help="每隔多少秒推进一次（默认 5）")
+    f.add_argument("--seed", type=int, help="随机种子（默认每次不同）")
+    f.add_argument("--once", action="store_true", help="只推进到当前时刻一次，然后退出")
+    f.add_argument("--catch-up-days", type=float, default=7.0, help="启动时最多追补多少天的数据（默认 7）")
+    f.add_argument("--per-day", type=float, help="每天新订单数（默认沿用最近四周的日均）")
     args = parser.parse_args(argv)
 
+    if args.command == "feed":
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        try:
+            feeder_run.run(
+                args.url or demo_url(),
+                interval=args.interval,
+                seed=args.seed,
+                once=args.once,
+                catch_up=dt.timedelta(days=args.catch_up_days),
+                per_day=args.per_day,
+            )
+        except feeder_run.FeederError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        return 0
     if args.command == "ensure":
         if DEMO_DB.exists():
             print(f"演示数据库已存在：{DEMO_DB}")
