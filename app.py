@@ -1,7 +1,8 @@
 """Entry point of the dashboard: ``streamlit run app.py``.
 
 Sets the page frame, checks that the embedded demo database exists when it is the one
-configured, then builds the navigation from ``dashboard.navigation.PAGES`` and runs the page.
+configured, logs the visitor in (``dashboard.auth``), then builds the navigation of the visitor's
+role from ``dashboard.navigation.PAGES`` and runs the page.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import settings
-from dashboard.navigation import PAGES
+from dashboard import auth, settings
 
 ROOT = Path(__file__).resolve().parent
 DEMO_BUILD_COMMAND = "python -m dashboard.demo build"
@@ -31,10 +31,8 @@ if settings.is_demo(settings.database_url()) and not settings.DEMO_DB.is_file():
     st.code(DEMO_BUILD_COMMAND, language="bash")
     st.stop()
 
-navigation = st.navigation(
-    [
-        st.Page(ROOT / spec.file, title=spec.title, url_path=spec.url_path, icon=spec.icon, default=i == 0)
-        for i, spec in enumerate(PAGES)
-    ]
-)
+account = auth.gate()  # the log-in form when nobody is logged in; once per run, before st.navigation
+navigation = st.navigation(auth.pages(account, ROOT), position="sidebar" if account else "hidden")
+if account is not None:
+    auth.user_box(account)
 navigation.run()

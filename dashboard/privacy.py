@@ -9,7 +9,10 @@ from __future__ import annotations
 
 def reveal_personal_data() -> bool:
     """Whether the current visitor may see names and phone numbers unmasked (admins only)."""
-    return False
+    from dashboard.auth import current_account  # local import: keeps this module free of Streamlit
+
+    account = current_account()
+    return account is not None and account.role == "admin"
 
 
 def mask_name(name: str | None, reveal: bool = False) -> str:

@@ -77,7 +77,7 @@ def ranking(view: View) -> None:
                 "最高分",
                 fmt_points(float(best["total"])),
                 DEFS["total"],
-                delta=str(best["unit_name"]),
+                delta=ui.escape(best["unit_name"]),
                 delta_color="off",
                 delta_arrow="off",
             ),

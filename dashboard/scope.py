@@ -1,7 +1,7 @@
 """The user's scope: which county-level units (区县) the current visitor may see.
 
 Every query takes a :class:`Scope` and applies it in SQL (``queries.common.scope_clause``). Pages
-obtain it from :func:`current_scope` only, so that log-in can plug in at that one place.
+obtain it from :func:`current_scope` only; the log-in (``dashboard.auth``) decides it there.
 """
 
 from __future__ import annotations
@@ -26,5 +26,10 @@ class Scope:
 
 
 def current_scope() -> Scope:
-    """The scope of the current visitor. Until log-in exists every visitor sees all counties."""
-    return Scope(None)
+    """The scope of the logged-in visitor: all counties, or a listed leader's assigned ones.
+
+    Nobody logged in: a notice and the end of the run, so a page never reads data without a user.
+    """
+    from dashboard import auth  # local import: auth reads queries, which import this module
+
+    return auth.current_scope()

@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, WebSocket, sync_playwright
 
+from tests.support import users
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = REPO_ROOT / "tests" / "artifacts"
 CHROMIUM_PATH = "/usr/bin/chromium"
@@ -129,14 +131,22 @@ def _attach_recorder(context: BrowserContext, page: Page, recorded: Recorded) ->
 
 
 @contextlib.contextmanager
-def chromium_page(width: int = 1920, height: int = 1080, *, locale: str | None = None) -> Iterator[BrowserSession]:
-    """Launch headless Debian Chromium and yield a fresh page with request/error recording."""
+def chromium_page(
+    width: int = 1920, height: int = 1080, *, locale: str | None = None, user: str | None = users.DEFAULT_USER
+) -> Iterator[BrowserSession]:
+    """Launch headless Debian Chromium and yield a fresh page with request/error recording.
+
+    The browser carries the log-in cookie of the test account ``user`` (``tests.support.users``; the
+    server of ``streamlit_server`` accepts it), so pages open logged in; ``user=None``: logged out.
+    """
     if not Path(CHROMIUM_PATH).exists():
         raise FileNotFoundError(f"{CHROMIUM_PATH} is missing: apt-get install -y chromium fonts-noto-cjk")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS, headless=True)
         try:
             context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+            if user is not None:
+                context.add_cookies([users.browser_cookie(user)])
             page = context.new_page()
             recorded = Recorded()
             _attach_recorder(context, page, recorded)
@@ -188,3 +198,11 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     path = ARTIFACTS_DIR / f"{safe}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def log_in(page: Page, username: str, password: str) -> None:
+    """Fill the dashboard's log-in form (用户名, 密码), press 登录 and wait for the app to settle."""
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录").click()
+    wait_for_app(page)

@@ -26,6 +26,8 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from tests.support import users
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HEALTH_TIMEOUT_S = 60.0
 LOG_TAIL_CHARS = 6000
@@ -140,10 +142,11 @@ def streamlit_server(
 ) -> Iterator[RunningServer]:
     """Run ``streamlit run app_path`` (cwd = repo root) and yield its base URL.
 
-    ``env`` is added to (and overrides) the current environment. With ``port=None`` a free
+    ``env`` is added to (and overrides) the current environment, which already points the app at
+    the test accounts of ``tests.support.users`` (users file and cookie key). With ``port=None`` a free
     port is chosen; if another process grabs it first, startup is retried on a new port.
     """
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **users.env(), **(env or {})}
     attempts = 1 if port is not None else 3
     log_fd, log_name = tempfile.mkstemp(prefix="streamlit-server-", suffix=".log")
     os.close(log_fd)
