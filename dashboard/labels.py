@@ -16,9 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from dashboard.errors import AssetError
+from dashboard.asset_file import asset_error as _fail
+from dashboard.asset_file import read_mapping
 from dashboard.settings import ASSETS
 from queries import common
 
@@ -106,10 +105,6 @@ def rgb(colour: str, alpha: int | None = None) -> list[int]:
     return [*values, alpha] if alpha is not None else values
 
 
-def _fail(path: Path, problem: str) -> AssetError:
-    return AssetError(f"配置文件 {path.name} 有误：{problem}")
-
-
 def _code(path: Path, section: str, code: str, raw: Any) -> Code:
     if not isinstance(raw, dict) or not isinstance(raw.get("label"), str) or not raw["label"].strip():
         raise _fail(path, f"{section}.{code} 缺少 label")
@@ -151,12 +146,7 @@ def _bands(path: Path, raw: Any) -> tuple[Band, ...]:
 
 def load(path: Path = LABELS_FILE) -> Labels:
     """Read and validate a labels file."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise _fail(path, f"无法读取（{type(exc).__name__}）") from exc
-    if not isinstance(raw, dict):
-        raise _fail(path, "顶层应为映射")
+    raw = read_mapping(path)
     sections: dict[str, dict[str, Code]] = {}
     for section, required in _required_codes().items():
         entries = raw.get(section)

@@ -14,9 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from dashboard.errors import AssetError
+from dashboard.asset_file import asset_error as _fail
+from dashboard.asset_file import read_mapping
 from dashboard.order_flow import order_flow
 from dashboard.settings import ASSETS
 from queries.common import GRAINS, ORDER_STATUSES
@@ -73,10 +72,6 @@ class OrdersConfig:
             if rule.up_to_days is None or days <= rule.up_to_days:
                 return rule.grain
         return self.trend_grain[-1].grain
-
-
-def _fail(path: Path, problem: str) -> AssetError:
-    return AssetError(f"配置文件 {path.name} 有误：{problem}")
 
 
 def _board(path: Path, raw: Any) -> tuple[Column, ...]:
@@ -164,12 +159,7 @@ def _rating_colours(path: Path, raw: Any) -> dict[int, str]:
 
 def load(path: Path = CONFIG_FILE) -> OrdersConfig:
     """Read and validate an orders page file."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise _fail(path, f"无法读取（{type(exc).__name__}）") from exc
-    if not isinstance(raw, dict):
-        raise _fail(path, "顶层应为映射")
+    raw = read_mapping(path)
     rows = raw.get("list_rows")
     if not isinstance(rows, int) or not 0 < rows <= 10000:
         raise _fail(path, "list_rows 应为 1 至 10000 的整数")

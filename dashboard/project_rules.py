@@ -12,9 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from dashboard.errors import AssetError
+from dashboard.asset_file import asset_error as _fail
+from dashboard.asset_file import read_mapping
 from dashboard.settings import ASSETS
 
 PROJECTS_FILE = ASSETS / "projects.yaml"
@@ -57,10 +56,6 @@ class ProjectRules:
         return stage.label if stage else f"未知（{code}）"
 
 
-def _fail(path: Path, problem: str) -> AssetError:
-    return AssetError(f"配置文件 {path.name} 有误：{problem}")
-
-
 def _stage(path: Path, raw: Any, code: str, limited: bool) -> Stage:
     if not isinstance(raw, dict) or raw.get("code") != code:
         raise _fail(path, f"阶段应为 {code}")
@@ -89,12 +84,7 @@ def _names(path: Path, raw: Any, key: str) -> tuple[str, ...]:
 
 def load(path: Path = PROJECTS_FILE) -> ProjectRules:
     """Read and validate a projects file."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise _fail(path, f"无法读取（{type(exc).__name__}）") from exc
-    if not isinstance(raw, dict):
-        raise _fail(path, "顶层应为映射")
+    raw = read_mapping(path)
     stages = raw.get("stages")
     if not isinstance(stages, list) or len(stages) != len(STAGE_CODES):
         raise _fail(path, f"stages 应依次列出 {list(STAGE_CODES)}")

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from dashboard.errors import AssetError
+from dashboard.asset_file import asset_error as _fail
+from dashboard.asset_file import read_mapping
 from dashboard.settings import ASSETS
 
 TARGETS_FILE = ASSETS / "targets.yaml"
@@ -63,10 +62,6 @@ class Targets:
         return text.format(**{name: target.shown for name, target in self.items.items()})
 
 
-def _fail(path: Path, problem: str) -> AssetError:
-    return AssetError(f"配置文件 {path.name} 有误：{problem}")
-
-
 def _target(path: Path, name: str, raw: object) -> Target:
     if not isinstance(raw, dict):
         raise _fail(path, f"{name} 应为映射")
@@ -89,12 +84,7 @@ def _target(path: Path, name: str, raw: object) -> Target:
 
 def load(path: Path = TARGETS_FILE) -> Targets:
     """Read and validate a targets file."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise _fail(path, f"无法读取（{type(exc).__name__}）") from exc
-    if not isinstance(raw, dict):
-        raise _fail(path, "顶层应为映射")
+    raw = read_mapping(path)
     missing = [name for name in REQUIRED if name not in raw]
     if missing:
         raise _fail(path, f"缺少 {missing}")

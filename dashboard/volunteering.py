@@ -15,9 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from dashboard.errors import AssetError
+from dashboard.asset_file import asset_error as _fail
+from dashboard.asset_file import read_mapping
 from dashboard.settings import ASSETS
 
 VOLUNTEERS_FILE = ASSETS / "volunteers.yaml"
@@ -75,10 +74,6 @@ def _nan(value: Any) -> bool:
         return math.isnan(float(value))
     except (TypeError, ValueError):
         return True
-
-
-def _fail(path: Path, problem: str) -> AssetError:
-    return AssetError(f"配置文件 {path.name} 有误：{problem}")
 
 
 def _categories(path: Path, raw: Any) -> tuple[Category, ...]:
@@ -148,12 +143,7 @@ def _light(path: Path, raw: Any) -> tuple[float, dict[str, str], dict[str, str]]
 
 def load(path: Path = VOLUNTEERS_FILE) -> Volunteering:
     """Read and validate a volunteers file."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise _fail(path, f"无法读取（{type(exc).__name__}）") from exc
-    if not isinstance(raw, dict):
-        raise _fail(path, "顶层应为映射")
+    raw = read_mapping(path)
     level = raw.get("corps_level")
     if level not in TEAM_LEVELS:
         raise _fail(path, f"corps_level 应为 {list(TEAM_LEVELS)} 之一")

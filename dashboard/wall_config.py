@@ -13,9 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from dashboard.errors import AssetError
+from dashboard.asset_file import asset_error as _fail
+from dashboard.asset_file import read_mapping
 from dashboard.order_flow import order_flow
 from dashboard.settings import ASSETS
 from queries.common import ORDER_STATUSES, TIERS
@@ -40,10 +39,6 @@ class WallConfig:
     palette: dict[str, str]
     tiers: dict[str, str]
     statuses: dict[str, str]
-
-
-def _fail(path: Path, problem: str) -> AssetError:
-    return AssetError(f"配置文件 {path.name} 有误：{problem}")
 
 
 def _colour(path: Path, where: str, value: Any) -> str:
@@ -81,12 +76,7 @@ def _positive(path: Path, where: str, value: Any) -> int:
 
 def load(path: Path = WALL_FILE) -> WallConfig:
     """Read and validate a wall file."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise _fail(path, f"无法读取（{type(exc).__name__}）") from exc
-    if not isinstance(raw, dict):
-        raise _fail(path, "顶层应为映射")
+    raw = read_mapping(path)
     flow = order_flow()
     ranking = raw.get("ranking") if isinstance(raw.get("ranking"), dict) else {}
     fill = raw.get("fill") if isinstance(raw.get("fill"), dict) else {}
