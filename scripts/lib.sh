@@ -11,18 +11,22 @@ as_root() {
   fi
 }
 
-# Python 3.11 virtualenv in .venv with requirements.txt installed (again only when it changed).
+# Python 3.11 virtualenv in .venv with the given requirement files installed (default: requirements.txt),
+# again only when one of them changed.
 ensure_venv() {
+  local files=("${@:-requirements.txt}")
   if [ ! -x .venv/bin/python ]; then
     local python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
     log "creating .venv with $python"
     "$python" -m venv .venv
   fi
   local stamp=.venv/.requirements.sha256
-  local want; want="$(sha256sum requirements.txt | cut -d' ' -f1)"
+  local want; want="$(cat "${files[@]}" | sha256sum | cut -d' ' -f1)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    log "pip install -r requirements.txt"
-    .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+    log "pip install ${files[*]/#/-r }"
+    local args=()
+    for f in "${files[@]}"; do args+=(-r "$f"); done
+    .venv/bin/python -m pip install -q --disable-pip-version-check "${args[@]}"
     echo "$want" > "$stamp"
   fi
 }

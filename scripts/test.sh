@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
-ensure_venv
+ensure_venv requirements.txt bench/requirements.txt  # the bench's own tests need DuckDB
 ensure_fonts
 ensure_browser
 ensure_postgres
