@@ -26,6 +26,7 @@ from queries.common import (
     region,
     text_codes,
     unit,
+    with_place_names,
     year_to_end,
 )
 
@@ -70,22 +71,18 @@ def _unit_area(scope: Scope, filters: Filters, tiers: tuple[str, ...]):
 def units_of(conn: Connection, scope: Scope, filters: Filters, tiers: tuple[str, ...]) -> pd.DataFrame:
     """Units of ``tiers`` in the area: ``unit_id``, ``name``, ``tier``, ``county_code``, ``county_name``,
     ``township_code``, ``township_name``; ordered by county, township and name."""
-    county, township = region.alias("act_county"), region.alias("act_township")
+    places = with_place_names(unit, "act")
     stmt = (
         select(
             unit.c.id.label("unit_id"),
             unit.c.name,
             unit.c.tier,
             unit.c.county_code,
-            county.c.name.label("county_name"),
+            places.county_name,
             unit.c.township_code,
-            township.c.name.label("township_name"),
+            places.township_name,
         )
-        .select_from(
-            unit.outerjoin(county, county.c.code == unit.c.county_code).outerjoin(
-                township, township.c.code == unit.c.township_code
-            )
-        )
+        .select_from(places.source)
         .where(_unit_area(scope, filters, tiers))
         .order_by(unit.c.county_code, unit.c.township_code.asc().nulls_first(), unit.c.name, unit.c.id)
     )

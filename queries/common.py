@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 from sqlalchemy import (
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Float,
+    FromClause,
     Integer,
     Select,
     String,
@@ -310,3 +311,23 @@ def _clock_part_pg(element, compiler, **kw):
 def text_codes(values: pd.Series) -> list[str]:
     """Region codes or unit ids as text, ``""`` where missing (e.g. county-level units grouped by township)."""
     return ["" if pd.isna(value) else str(value) for value in values]
+
+
+class PlaceNames(NamedTuple):
+    """A FROM clause that contains ``unit``, joined to the names of each unit's county and township."""
+
+    source: FromClause
+    county_name: ColumnElement
+    township_name: ColumnElement
+
+
+def with_place_names(source: FromClause, tag: str) -> PlaceNames:
+    """``source`` (containing ``unit``) outer-joined to ``region`` for its county's and township's names.
+
+    ``tag`` names the two region aliases, so one statement can use the helper more than once.
+    """
+    county, township = region.alias(f"{tag}_county"), region.alias(f"{tag}_township")
+    joined = source.outerjoin(county, county.c.code == unit.c.county_code).outerjoin(
+        township, township.c.code == unit.c.township_code
+    )
+    return PlaceNames(joined, county.c.name.label("county_name"), township.c.name.label("township_name"))

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select, true
 from dashboard.project_rules import ProjectRules
 from dashboard.scope import Scope
 from queries import evidence
-from queries.common import TABLES, area_clause, frame, region, unit, year_to_end
+from queries.common import TABLES, area_clause, frame, region, unit, with_place_names, year_to_end
 
 if TYPE_CHECKING:
     from dashboard.filters import Filters
@@ -189,23 +189,19 @@ def projects_per_unit(conn: Connection, scope: Scope, filters: Filters, tiers: t
         .group_by(project.c.unit_id)
         .subquery("brand")
     )
-    county, township = region.alias("unit_county"), region.alias("unit_township")
+    places = with_place_names(unit.outerjoin(brand, brand.c.unit_id == unit.c.id), "unit")
     stmt = (
         select(
             unit.c.id.label("unit_id"),
             unit.c.name.label("unit_name"),
             unit.c.tier,
             unit.c.county_code,
-            county.c.name.label("county_name"),
+            places.county_name,
             unit.c.township_code,
-            township.c.name.label("township_name"),
+            places.township_name,
             func.coalesce(brand.c.brand, 0).label("brand"),
         )
-        .select_from(
-            unit.outerjoin(brand, brand.c.unit_id == unit.c.id)
-            .outerjoin(county, county.c.code == unit.c.county_code)
-            .outerjoin(township, township.c.code == unit.c.township_code)
-        )
+        .select_from(places.source)
         .where(area_clause(unit, scope, filters), unit.c.tier.in_(tiers))
         .order_by(unit.c.county_code, unit.c.township_code.asc().nulls_first(), unit.c.name, unit.c.id)
     )

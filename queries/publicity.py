@@ -25,6 +25,7 @@ from queries.common import (
     region,
     text_codes,
     unit,
+    with_place_names,
     year_to_end,
 )
 
@@ -134,23 +135,19 @@ def yearly_minimums(conn: Connection, scope: Scope, filters: Filters) -> pd.Data
         .group_by(media_report.c.unit_id)
         .subquery("counts")
     )
-    county, township = region.alias("min_county"), region.alias("min_township")
+    places = with_place_names(unit.outerjoin(counts, counts.c.unit_id == unit.c.id), "min")
     stmt = (
         select(
             unit.c.id.label("unit_id"),
             unit.c.name,
             unit.c.tier,
             unit.c.county_code,
-            county.c.name.label("county_name"),
+            places.county_name,
             unit.c.township_code,
-            township.c.name.label("township_name"),
+            places.township_name,
             *(func.coalesce(counts.c[name], 0).label(name) for name in MINIMUM_LEVELS),
         )
-        .select_from(
-            unit.outerjoin(counts, counts.c.unit_id == unit.c.id)
-            .outerjoin(county, county.c.code == unit.c.county_code)
-            .outerjoin(township, township.c.code == unit.c.township_code)
-        )
+        .select_from(places.source)
         .where(area_clause(unit, scope, filters), unit.c.tier.in_(MINIMUM_TIERS))
         .order_by(unit.c.county_code, unit.c.township_code.asc().nulls_first(), unit.c.name, unit.c.id)
     )

@@ -28,6 +28,7 @@ from queries.common import (
     service_order,
     unit,
     volunteer,
+    with_place_names,
 )
 
 if TYPE_CHECKING:
@@ -69,20 +70,15 @@ DEFINITIONS = {
 
 
 def _unit_base(entity: str, scope: Scope, filters: Filters):
-    county = region.alias("rank_county")
-    township = region.alias("rank_township")
+    places = with_place_names(unit, "rank")
     return (
         select(
             unit.c.id.label("id"),
             unit.c.name.label("name"),
-            county.c.name.label("county_name"),
-            township.c.name.label("place"),
+            places.county_name,
+            places.township_name.label("place"),
         )
-        .select_from(
-            unit.outerjoin(county, county.c.code == unit.c.county_code).outerjoin(
-                township, township.c.code == unit.c.township_code
-            )
-        )
+        .select_from(places.source)
         .where(unit.c.tier == entity, area_clause(unit, scope, filters))
     )
 

@@ -22,7 +22,7 @@ from dashboard.review_config import StarScale, review_config, rubric_catalog
 from dashboard.rubrics import Rubric, standards
 from dashboard.scope import Scope
 from queries import evidence
-from queries.common import TABLES, area_clause, frame, region, scope_clause, unit
+from queries.common import TABLES, area_clause, frame, scope_clause, unit, with_place_names
 
 if TYPE_CHECKING:
     from dashboard.filters import Filters
@@ -82,8 +82,7 @@ def periods(conn: Connection) -> pd.DataFrame:
 def roster(conn: Connection, scope: Scope, filters: Filters, tier: str, unit_id: int | None = None) -> pd.DataFrame:
     """Units of ``tier`` in scope and area: ``unit_id``, ``unit_name``, ``county_code``, ``county_name``,
     ``township_name``, ordered by county, township and id."""
-    county = region.alias("county")
-    township = region.alias("township")
+    places = with_place_names(unit, "card")
     clauses = [unit.c.tier == tier, area_clause(unit, scope, filters)]
     if unit_id is not None:
         clauses.append(unit.c.id == unit_id)
@@ -92,14 +91,10 @@ def roster(conn: Connection, scope: Scope, filters: Filters, tier: str, unit_id:
             unit.c.id.label("unit_id"),
             unit.c.name.label("unit_name"),
             unit.c.county_code,
-            county.c.name.label("county_name"),
-            township.c.name.label("township_name"),
+            places.county_name,
+            places.township_name,
         )
-        .select_from(
-            unit.outerjoin(county, county.c.code == unit.c.county_code).outerjoin(
-                township, township.c.code == unit.c.township_code
-            )
-        )
+        .select_from(places.source)
         .where(*clauses)
         .order_by(unit.c.county_code, unit.c.township_code, unit.c.id)
     )
