@@ -22,6 +22,7 @@ from dashboard import settings
 from dashboard.clock import local_now
 from dashboard.db import reader_engine
 from dashboard.errors import ConnectError, DashboardError, classify, summary
+from queries.common import REFERENCE_MARK
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -38,8 +39,7 @@ def _resolve(module: str, name: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)
 
 
-@st.cache_data(ttl=settings.refresh_seconds(), show_spinner=False, max_entries=2000)
-def _cached_query(module: str, name: str, url: str, args: tuple) -> tuple[dt.datetime, Any]:
+def _execute(module: str, name: str, url: str, args: tuple) -> tuple[dt.datetime, Any]:
     """Run ``module.name(conn, *args)`` on the database at ``url``; returns (fetch time, result)."""
     query_fn = _resolve(module, name)
     try:
@@ -51,17 +51,25 @@ def _cached_query(module: str, name: str, url: str, args: tuple) -> tuple[dt.dat
     return local_now(), result
 
 
+_cached_query = st.cache_data(ttl=settings.refresh_seconds(), show_spinner=False, max_entries=2000)(_execute)
+# Reference lists (marked by queries.common.reference) change rarely: a longer life spares every page
+# a scan of the orders for the filter bar's categories (bench/results.md).
+_cached_reference = st.cache_data(ttl=settings.reference_seconds(), show_spinner=False, max_entries=500)(_execute)
+
+
 def run(query_fn: Callable[..., T], *args: Any) -> T:
     """Call ``query_fn(conn, *args)`` through the shared cache; raise DashboardError on failure."""
     module, name = query_fn.__module__, query_fn.__qualname__
     url = settings.database_url()
+    is_reference = getattr(query_fn, REFERENCE_MARK, False)
     try:
-        fetched_at, result = _cached_query(module, name, url, args)
+        fetched_at, result = (_cached_reference if is_reference else _cached_query)(module, name, url, args)
     except Exception as exc:
         message = classify(exc)
         log.error("query %s.%s failed: %s -> %s", module, name, summary(exc), message)
         raise DashboardError(message) from exc
-    _note_fetch(fetched_at)
+    if not is_reference:  # "数据更新于" tells the age of the figures, not of the option lists
+        _note_fetch(fetched_at)
     return result
 
 

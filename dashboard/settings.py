@@ -19,6 +19,8 @@ DEMO_DB = ROOT / "data" / "demo.sqlite"
 DB_URL_ENV = "DASHBOARD_DB_URL"
 REFRESH_ENV = "DASHBOARD_REFRESH_SECONDS"
 DEFAULT_REFRESH_SECONDS = 30
+REFERENCE_ENV = "DASHBOARD_REFERENCE_SECONDS"
+DEFAULT_REFERENCE_SECONDS = 3600
 
 
 def demo_url(path: Path = DEMO_DB) -> str:
@@ -51,3 +53,8 @@ def is_demo(url: str) -> bool:
 def refresh_seconds() -> int:
     """Seconds between automatic refreshes, also the cache lifetime of query results."""
     return int(os.environ.get(REFRESH_ENV, DEFAULT_REFRESH_SECONDS))
+
+
+def reference_seconds() -> int:
+    """Cache lifetime of reference lists (districts, townships, order categories), which change rarely."""
+    return int(os.environ.get(REFERENCE_ENV, DEFAULT_REFERENCE_SECONDS))

@@ -8,8 +8,8 @@ are always bound parameters; a scope is a ``county_code IN (...)`` with an expan
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy import (
@@ -331,3 +331,16 @@ def with_place_names(source: FromClause, tag: str) -> PlaceNames:
         township, township.c.code == unit.c.township_code
     )
     return PlaceNames(joined, county.c.name.label("county_name"), township.c.name.label("township_name"))
+
+
+REFERENCE_MARK = "reference_list"
+
+
+def reference(query_fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a query of a rarely changing list (districts, townships, categories).
+
+    dashboard.data caches such lists for settings.reference_seconds() (default an hour) instead of the
+    refresh interval: a new category shows up in the filter bar within that time.
+    """
+    setattr(query_fn, REFERENCE_MARK, True)
+    return query_fn

@@ -6,9 +6,10 @@ import pandas as pd
 from sqlalchemy import Connection, and_, select
 
 from dashboard.scope import Scope
-from queries.common import frame, region, scope_clause, service_order
+from queries.common import frame, reference, region, scope_clause, service_order
 
 
+@reference
 def counties(conn: Connection, scope: Scope) -> pd.DataFrame:
     """County-level units (区县) in scope: columns ``code``, ``name``, ordered by code."""
     stmt = (
@@ -19,6 +20,7 @@ def counties(conn: Connection, scope: Scope) -> pd.DataFrame:
     return frame(conn, stmt)
 
 
+@reference
 def townships(conn: Connection, scope: Scope) -> pd.DataFrame:
     """Townships and street offices (乡镇/街道) of the counties in scope: ``code``, ``name``, ``county_code``."""
     stmt = (
@@ -29,6 +31,7 @@ def townships(conn: Connection, scope: Scope) -> pd.DataFrame:
     return frame(conn, stmt)
 
 
+@reference
 def order_categories(conn: Connection, scope: Scope) -> list[str]:
     """The service categories of the orders in scope, sorted."""
     stmt = (
