@@ -26,6 +26,7 @@ import numpy as np
 from dashboard import geo
 from dashboard.demo.names import person_names, phones
 from dashboard.demo.orders import CLOSE_REASONS, COMMENTS, HOUR_WEIGHTS
+from dashboard.demo.pace import PACE, Pace
 
 # Columns an order's progress changes (everything else is written once, when it is placed).
 MUTABLE = (
@@ -55,66 +56,6 @@ CARRIED = {
     "completed": "completed_at",
 }
 _NORMAL = NormalDist()
-
-
-class Pace:
-    """How long each step takes and how orders end, as functions of a district's profile p (0 … 1).
-
-    The same shapes as the demo builder (dashboard/demo/orders.py): medians in minutes or hours,
-    log-normal spreads ``sigma``; a few orders stall at one step, some are re-dispatched, refused or
-    cancelled; better districts are faster and rated higher.
-    """
-
-    def dispatch_minutes(self, p: float) -> float:
-        """Median minutes from 点单 to 派单."""
-        return 8 + 45 * (1 - p)
-
-    def accept_minutes(self, p: float) -> float:
-        """Median minutes from 派单 to 接单."""
-        return 25 + 120 * (1 - p)
-
-    def complete_hours(self, p: float) -> float:
-        """Median hours from 接单 to 完成."""
-        return 5 + 30 * (1 - p)
-
-    def rate_hours(self, p: float) -> float:
-        """Median hours from 完成 to 评单."""
-        return 3 + 20 * (1 - p)
-
-    sigma = {"dispatch": 0.7, "accept": 0.8, "complete": 0.6, "rate": 0.9}
-    stall_factor = {"dispatch": 30, "accept": 20, "complete": 8}
-    drafted_share = 0.35
-    by_team_share = 0.3
-    by_centre_share = 0.6
-    comment_share = 0.25
-    redispatch_factor = 2.5
-
-    def stalls(self, p: float) -> float:
-        """Share of orders that stall at one step."""
-        return 0.004 + 0.02 * (1 - p)
-
-    def redispatched(self, p: float) -> float:
-        """Share of orders dispatched twice."""
-        return 0.03 + 0.08 * (1 - p)
-
-    def refused(self, p: float) -> float:
-        """Share of orders refused at dispatch."""
-        return 0.015 + 0.03 * (1 - p)
-
-    def cancelled(self, p: float) -> float:
-        """Share of orders cancelled before dispatch (on top of the refused)."""
-        return 0.02
-
-    def rated(self, p: float) -> float:
-        """Share of served orders the resident rates."""
-        return 0.55 + 0.4 * p
-
-    def rating_mean(self, p: float) -> float:
-        """Mean rating (1 … 5, before rounding and clipping)."""
-        return 3.4 + 1.5 * p
-
-
-PACE = Pace()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import numpy as np
 
 from dashboard import geo
 from dashboard.demo.names import person_names, phones
+from dashboard.demo.pace import PACE
 from dashboard.demo.pools import Pools
 from dashboard.demo.sink import Sink
 from dashboard.demo.structure import World
@@ -47,6 +48,11 @@ class _Counties:
         self.teams = Pools([c.team_ids for c in cs])
         self.names = world.station_names
         self.real = np.array([c.district.real for c in cs])
+
+
+def _stall(stuck, stall, step: int, name: str):
+    """The stall factor of ``name`` for orders stuck at step ``step``, else 1."""
+    return np.where(stuck & (stall == step), PACE.stall_factor[name], 1)
 
 
 def _lognormal(rng, median, sigma, n):
@@ -92,18 +98,26 @@ def write_orders(sink: Sink, world: World, timeline: Timeline, rng, per_day: flo
         next_id += n
 
         stall = rng.integers(0, 3, n)
-        stuck = rng.random(n) < 0.004 + 0.02 * (1 - p)
-        disp = 60 * _lognormal(rng, 8 + 45 * (1 - p), 0.7, n) * np.where(stuck & (stall == 0), 30, 1)
-        acc = 60 * _lognormal(rng, 25 + 120 * (1 - p), 0.8, n) * np.where(stuck & (stall == 1), 20, 1)
-        comp = 3600 * _lognormal(rng, 5 + 30 * (1 - p), 0.6, n) * np.where(stuck & (stall == 2), 8, 1)
-        rate = 3600 * _lognormal(rng, 3 + 20 * (1 - p), 0.9, n)
-        redispatch = rng.random(n) < 0.03 + 0.08 * (1 - p)
-        acc = np.where(redispatch, acc * 2.5, acc)
-        drafted = rng.random(n) < 0.35
+        stuck = rng.random(n) < PACE.stalls(p)
+        disp = (
+            60
+            * _lognormal(rng, PACE.dispatch_minutes(p), PACE.sigma["dispatch"], n)
+            * _stall(stuck, stall, 0, "dispatch")
+        )
+        acc = 60 * _lognormal(rng, PACE.accept_minutes(p), PACE.sigma["accept"], n) * _stall(stuck, stall, 1, "accept")
+        comp = (
+            3600
+            * _lognormal(rng, PACE.complete_hours(p), PACE.sigma["complete"], n)
+            * _stall(stuck, stall, 2, "complete")
+        )
+        rate = 3600 * _lognormal(rng, PACE.rate_hours(p), PACE.sigma["rate"], n)
+        redispatch = rng.random(n) < PACE.redispatched(p)
+        acc = np.where(redispatch, acc * PACE.redispatch_factor, acc)
+        drafted = rng.random(n) < PACE.drafted_share
         fate = rng.random(n)
-        refused = fate < 0.015 + 0.03 * (1 - p)
-        cancelled = ~refused & (fate < 0.035 + 0.03 * (1 - p))
-        rated = rng.random(n) < 0.55 + 0.4 * p
+        refused = fate < PACE.refused(p)
+        cancelled = ~refused & (fate < PACE.refused(p) + PACE.cancelled(p))
+        rated = rng.random(n) < PACE.rated(p)
 
         t_draft = placed + (disp * rng.uniform(0.2, 0.8, n)).astype(np.int64)
         t1 = placed + disp.astype(np.int64)
@@ -131,12 +145,12 @@ def write_orders(sink: Sink, world: World, timeline: Timeline, rng, per_day: flo
         status[closed & refused] = "refused"
         status[closed & cancelled] = "cancelled"
 
-        by_team = r2 & (rng.random(n) < 0.3)
+        by_team = r2 & (rng.random(n) < PACE.by_team_share)
         volunteer = np.where(r2 & ~by_team, cc.vol_first[c] + (rng.random(n) * cc.vol_count[c]).astype(int), 0)
         team_col = np.where(by_team, cc.teams.pick(rng, c), 0)
-        by_centre = rng.random(n) < 0.6
+        by_centre = rng.random(n) < PACE.by_centre_share
         dispatch_unit = np.where(by_centre, cc.centre[c], cc.st_inst[st])
-        rating = np.clip(np.round(rng.normal(3.4 + 1.5 * p, 0.8)), 1, 5).astype(int)
+        rating = np.clip(np.round(rng.normal(PACE.rating_mean(p), 0.8)), 1, 5).astype(int)
         updated = np.select([closed, r4, r3, r2, r1, r_draft], [t_close, t4, t3, t2, t1, t_draft], placed)
         station_ids = cc.st_id[st]
         lon, lat = _near_station(cc, c, st, rng)
@@ -144,7 +158,7 @@ def write_orders(sink: Sink, world: World, timeline: Timeline, rng, per_day: flo
             str(rng.choice(CLOSE_REASONS["refused" if rf else "cancelled"])) if cl else None
             for cl, rf in zip(closed.tolist(), refused.tolist(), strict=True)
         ]
-        comments = np.where(r4 & (rng.random(n) < 0.25), rng.choice(COMMENTS, n), None)
+        comments = np.where(r4 & (rng.random(n) < PACE.comment_share), rng.choice(COMMENTS, n), None)
         sink.write(
             "service_order",
             {
