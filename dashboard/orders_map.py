@@ -16,16 +16,12 @@ import pydeck as pdk
 
 from dashboard.geo import load_districts
 from dashboard.labels import rgb
+from dashboard.map_layers import PAGE_BOUNDARY, PAGE_TOOLTIP, district_layer
 from dashboard.orders_config import DemandMap
 
 AREA_LAYER = "areas"
 _CITY_VIEW = {"longitude": 112.45, "latitude": 37.85, "zoom": 8.3}
-_BOUNDARY = [120, 20, 30, 200]
 _AREA_FILL = [31, 95, 168, 210]
-_TOOLTIP = {
-    "text": "{title}\n{line1}\n{line2}",
-    "style": {"backgroundColor": "#FFFDF7", "color": "#3A2A1A", "fontSize": "13px", "border": "1px solid #C8102E"},
-}
 
 
 def _view(points: pd.DataFrame) -> pdk.ViewState:
@@ -46,16 +42,7 @@ def deck(
     districts = load_districts()
     features = [districts[code] for code in counties if code in districts]
     layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            {"type": "FeatureCollection", "features": features},
-            id="boundaries",
-            stroked=True,
-            filled=True,
-            get_fill_color=[246, 241, 232, 120],
-            get_line_color=_BOUNDARY,
-            line_width_min_pixels=1,
-        ),
+        district_layer(features, "boundaries", PAGE_BOUNDARY, fill=[246, 241, 232, 120], pickable=False),
         pdk.Layer(
             "HexagonLayer",
             grid.to_dict("records"),
@@ -102,4 +89,4 @@ def deck(
                 line_width_min_pixels=1.5,
             )
         )
-    return pdk.Deck(layers=layers, initial_view_state=_view(placed), map_provider=None, tooltip=_TOOLTIP)
+    return pdk.Deck(layers=layers, initial_view_state=_view(placed), map_provider=None, tooltip=PAGE_TOOLTIP)

@@ -12,6 +12,7 @@ import html
 import io
 import logging
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,13 +33,27 @@ from queries import regions
 log = logging.getLogger(__name__)
 PAGE_FAILED_MESSAGE = "页面加载失败，请稍后重试。"
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Square brackets as character references: markdown shows them as the characters and never reads them as
+# the brackets of a link, an image or a link definition; HTML, attributes included, decodes them too.
+_MARKDOWN_LINKS = str.maketrans({"[": "&#91;", "]": "&#93;"})
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 def escape(value: Any) -> str:
-    """Text from the database made safe for HTML and markdown (None → empty string)."""
+    """Text from the database made safe for HTML and markdown (None → empty string): HTML's special
+    characters and the brackets of markdown links and images become character references, which HTML and
+    markdown alike show as the characters typed (no backslashes), so no name becomes a tag or a link."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value), quote=True).translate(_MARKDOWN_LINKS)
+
+
+def markdown_literal(text: str) -> str:
+    """Text from the database made literal for markdown that is never HTML (button labels, markdown without
+    ``unsafe_allow_html``): a backslash before every markdown punctuation character, so ``*``, ``_``, ``[`` or ``#``
+    show as typed instead of making emphasis, a link or a heading. :func:`escape` is for HTML (where these
+    backslashes would show) and leaves emphasis alone: a name like ``甲_乙_站`` needs this one in a label."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def fmt_int(value: Any) -> str:
@@ -140,20 +155,9 @@ def csv_bytes(df: pd.DataFrame, header_line: str) -> bytes:
     return ("\ufeff" + header_line.replace("\n", " ") + "\n" + body).encode("utf-8")
 
 
-def download_csv(
-    df: pd.DataFrame, file_stem: str, current: filters.Filters, scope: Scope, label: str = "下载 CSV"
-) -> None:
-    """A download button for ``df`` as CSV, its first line naming the filters and the export time."""
-    counties = data.run(regions.counties, scope)
-    townships = data.run(regions.townships, scope)
-    described = filters.describe(
-        current,
-        dict(zip(counties["code"], counties["name"], strict=True)),
-        dict(zip(townships["code"], townships["name"], strict=True)),
-    )
-    now = local_now()
-    header = f"筛选条件：{described}；导出时间：{now:%Y-%m-%d %H:%M:%S}"
-    st.download_button(
+def _csv_button(slot: Any, label: str, df: pd.DataFrame, header: str, file_stem: str, now: dt.datetime) -> None:
+    """The CSV download button of ``df`` in ``slot`` (``st`` or a column), ``header`` as its first line."""
+    slot.download_button(
         label,
         csv_bytes(df, header),
         file_name=f"{file_stem}_{now:%Y%m%d_%H%M%S}.csv",
@@ -162,6 +166,14 @@ def download_csv(
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def download_csv(
+    df: pd.DataFrame, file_stem: str, current: filters.Filters, scope: Scope, label: str = "下载 CSV"
+) -> None:
+    """A download button for ``df`` as CSV, its first line the :func:`export_header` line."""
+    now = local_now()
+    _csv_button(st, label, df, export_header(current, scope, now), file_stem, now)
 
 
 def export_header(current: filters.Filters, scope: Scope, now: dt.datetime, extra: str | None = None) -> str:
@@ -216,21 +228,12 @@ def download_table(
     """CSV and Excel download buttons side by side for ``df``; both begin with the :func:`export_header` line."""
     now = local_now()
     header = export_header(current, scope, now, extra)
-    stamp = f"{file_stem}_{now:%Y%m%d_%H%M%S}"
     csv_col, xlsx_col, _ = st.columns([1, 1, 4])
-    csv_col.download_button(
-        "下载 CSV",
-        csv_bytes(df, header),
-        file_name=f"{stamp}.csv",
-        mime="text/csv",
-        key=f"download_{file_stem}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    _csv_button(csv_col, "下载 CSV", df, header, file_stem, now)
     xlsx_col.download_button(
         "下载 Excel",
         excel_bytes(df, header),
-        file_name=f"{stamp}.xlsx",
+        file_name=f"{file_stem}_{now:%Y%m%d_%H%M%S}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"download_xlsx_{file_stem}",
         icon=":material/table_view:",

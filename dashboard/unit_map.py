@@ -1,18 +1,12 @@
 """The offline map of practice units: district boundaries filled by volunteer share, one dot layer per tier.
 
 Builds a ``pydeck.Deck`` with no base map (``map_provider=None``: no external request) from the
-district boundaries of ``dashboard.geo`` and the query results.
-
-Tooltips are plain text (pydeck ``tooltip={"text": ...}``): deck.gl puts them in the page with
-``innerText``, so a name from the database can never become HTML, and needs no escaping. (An
-``html`` tooltip would not do: Streamlit 1.67 already HTML-escapes every value it substitutes
-into an ``html`` template, so values escaped here as well would show up as ``&amp;lt;``.)
-The legend, which is HTML, escapes its texts.
+district boundaries of ``dashboard.geo`` and the query results. Tooltips are plain text
+(``dashboard.map_layers``); the legend, which is HTML, escapes its texts.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 import pandas as pd
@@ -22,22 +16,13 @@ from shapely.geometry import shape
 
 from dashboard.geo import load_districts
 from dashboard.labels import Labels, rgb
+from dashboard.map_layers import PAGE_BOUNDARY, PAGE_TOOLTIP, district_layer, fitted, text_of, unit_records
 from dashboard.ui import escape, fmt_int, fmt_pct
 
 CITY_VIEW = {"longitude": 112.45, "latitude": 37.85, "zoom": 8.5}
 MAP_HEIGHT = 560
 _FIT_WIDTH_PX = 700  # the narrowest width the map column is expected to have
 _NO_DATA_FILL = "#E6E1D8"
-_BOUNDARY = [120, 20, 30, 200]
-_TOOLTIP = {
-    "text": "{title}\n{line1}\n{line2}",
-    "style": {"backgroundColor": "#FFFDF7", "color": "#3A2A1A", "fontSize": "13px", "border": "1px solid #C8102E"},
-}
-
-
-def _text(value: object) -> str:
-    """A database value as text; empty for NULL (None or NaN)."""
-    return "" if value is None or pd.isna(value) else str(value)
 
 
 def _district_features(summary: pd.DataFrame, target_share: float, labels: Labels) -> list[dict]:
@@ -55,7 +40,7 @@ def _district_features(summary: pd.DataFrame, target_share: float, labels: Label
                 "type": "Feature",
                 "geometry": feature["geometry"],
                 "properties": {
-                    "title": _text(row.county_name),
+                    "title": text_of(row.county_name),
                     "line1": f"注册志愿者 {fmt_int(row.volunteers)} 人，占常住人口 {fmt_pct(share)}",
                     "line2": f"目标 {target_share:.0%}：{band.label if band else '缺少人口数据'}",
                     "fill": rgb(band.colour if band else _NO_DATA_FILL, 170),
@@ -71,51 +56,23 @@ def _unit_records(units: pd.DataFrame, labels: Labels) -> Iterable[tuple[str, li
     present = [tier for tier in order if tier in set(units["tier"])]
     present += sorted(set(units["tier"]) - set(order))  # unknown tiers, drawn first in grey
     for tier in present:
-        rows = units[units["tier"] == tier]
-        records = [
-            {
-                "lon": float(row.lon),
-                "lat": float(row.lat),
-                "title": _text(row.name),
-                "line1": labels.label("tiers", row.tier)
-                + (f" · {labels.label('pilot_levels', row.pilot_level)}" if _text(row.pilot_level) else ""),
-                "line2": " · ".join(filter(None, (_text(row.county_name), _text(row.township_name)))),
-            }
-            for row in rows.itertuples(index=False)
-        ]
-        yield tier, records
+        yield tier, unit_records(units[units["tier"] == tier], labels)
 
 
 def _view(features: list[dict]) -> pdk.ViewState:
     """The whole city; closer, fitted to their bounds, when only one or two districts are shown."""
     if not features or len(features) > 2:
         return pdk.ViewState(**CITY_VIEW)
-    min_lon, min_lat, max_lon, max_lat = shapely.union_all([shape(f["geometry"]) for f in features]).bounds
-    lat = (min_lat + max_lat) / 2
-    # Web Mercator: the world is 512 × 2^zoom pixels wide; a degree of latitude is 1/cos(lat) longer.
-    fit_width = math.log2(_FIT_WIDTH_PX * 360 / (512 * max(max_lon - min_lon, 0.01)))
-    fit_height = math.log2(MAP_HEIGHT * 360 * math.cos(math.radians(lat)) / (512 * max(max_lat - min_lat, 0.01)))
-    zoom = min(max(min(fit_width, fit_height) - 0.3, CITY_VIEW["zoom"]), 12.0)
-    return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=lat, zoom=zoom)
+    bounds = shapely.union_all([shape(f["geometry"]) for f in features]).bounds
+    lon, lat, zoom = fitted(bounds, _FIT_WIDTH_PX, MAP_HEIGHT)
+    return pdk.ViewState(longitude=lon, latitude=lat, zoom=min(max(zoom - 0.3, CITY_VIEW["zoom"]), 12.0))
 
 
 def unit_deck(summary: pd.DataFrame, units: pd.DataFrame, target_share: float, labels: Labels) -> pdk.Deck:
     """The deck: districts of ``summary`` (from ``queries.overview.district_summary``) and ``units``
     (from ``queries.units.map_units``)."""
     features = _district_features(summary, target_share, labels)
-    layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            {"type": "FeatureCollection", "features": features},
-            id="districts",
-            pickable=True,
-            stroked=True,
-            filled=True,
-            get_fill_color="properties.fill",
-            get_line_color=_BOUNDARY,
-            line_width_min_pixels=1,
-        )
-    ]
+    layers = [district_layer(features, "districts", PAGE_BOUNDARY)]
     tiers = labels.section("tiers")
     for tier, records in _unit_records(units, labels):
         entry = tiers.get(tier)
@@ -139,7 +96,7 @@ def unit_deck(summary: pd.DataFrame, units: pd.DataFrame, target_share: float, l
         layers=layers,
         initial_view_state=_view(features),
         map_provider=None,
-        tooltip=_TOOLTIP,
+        tooltip=PAGE_TOOLTIP,
     )
 
 

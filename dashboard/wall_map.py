@@ -2,13 +2,12 @@
 and today's orders (points coloured by step, arcs from the resident to the dispatching unit while in flight).
 
 Fully offline: ``map_provider=None`` (no base map, no token, no request leaving the machine); the
-boundaries are the real ones of ``assets/geo``. Tooltips are plain text (``tooltip={"text": ...}``),
-which deck.gl inserts with ``innerText``: no database text can become HTML (see dashboard/unit_map.py).
+boundaries are the real ones of ``assets/geo``. Tooltips are plain text (``dashboard.map_layers``):
+no database text can become HTML.
 """
 
 from __future__ import annotations
 
-import math
 from functools import cache
 
 import pandas as pd
@@ -19,6 +18,7 @@ from shapely.ops import polylabel
 
 from dashboard.geo import city_outline, load_districts
 from dashboard.labels import Labels, rgb
+from dashboard.map_layers import district_layer, fitted, text_tooltip, unit_records
 from dashboard.ui import fmt_int, fmt_pct
 from dashboard.wall_config import WallConfig
 from dashboard.wall_figures import drawable
@@ -29,19 +29,6 @@ _MAP_WIDTH = 930  # the map column's width at 1920×1080
 _STATION_TIERS_FIRST = ("other", "base", "leifeng", "station", "platform", "institute", "centre")
 _ARC_STATUSES = ("dispatched", "redispatched", "accepted")
 _ORDER_RADIUS = 300  # metres
-
-
-def _tooltip(config: WallConfig) -> dict:
-    p = config.palette
-    return {
-        "text": "{title}\n{line1}\n{line2}",
-        "style": {
-            "backgroundColor": p["panel"],
-            "color": p["text"],
-            "fontSize": "16px",
-            "border": f"1px solid {p['accent']}",
-        },
-    }
 
 
 def _mix(low: str, high: str, t: float) -> list[int]:
@@ -96,23 +83,11 @@ def _unit_layers(units: pd.DataFrame, config: WallConfig, labels: Labels) -> lis
     layers = []
     present = set(units["tier"])
     for tier in [t for t in _STATION_TIERS_FIRST if t in present]:
-        rows = units[units["tier"] == tier]
-        records = [
-            {
-                "lon": float(r.lon),
-                "lat": float(r.lat),
-                "title": str(r.name),
-                "line1": labels.label("tiers", r.tier)
-                + (f" · {labels.label('pilot_levels', r.pilot_level)}" if isinstance(r.pilot_level, str) else ""),
-                "line2": " · ".join(x for x in (r.county_name, r.township_name) if isinstance(x, str)),
-            }
-            for r in rows.itertuples(index=False)
-        ]
         big = tier in ("centre", "institute")
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
-                records,
+                unit_records(units[units["tier"] == tier], labels),
                 id=f"units-{tier}",
                 pickable=True,
                 get_position=["lon", "lat"],
@@ -181,11 +156,8 @@ def _view(features: list[dict], whole_city: bool) -> pdk.ViewState:
     geoms = (
         [shape(city_outline()["geometry"])] if whole_city or not features else [shape(f["geometry"]) for f in features]
     )
-    min_lon, min_lat, max_lon, max_lat = shapely.union_all(geoms).bounds
-    lat = (min_lat + max_lat) / 2
-    fit_width = math.log2(_MAP_WIDTH * 360 / (512 * max(max_lon - min_lon, 0.01)))
-    fit_height = math.log2(MAP_HEIGHT * 360 * math.cos(math.radians(lat)) / (512 * max(max_lat - min_lat, 0.01)))
-    return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=lat, zoom=min(fit_width, fit_height, 12.0) - 0.08)
+    lon, lat, zoom = fitted(shapely.union_all(geoms).bounds, _MAP_WIDTH, MAP_HEIGHT)
+    return pdk.ViewState(longitude=lon, latitude=lat, zoom=min(zoom, 12.0) - 0.08)
 
 
 def wall_deck(
@@ -200,32 +172,11 @@ def wall_deck(
     """The deck: ``summary`` (this month's ``district_summary``) with its orders per 10,000 residents,
     ``units`` (``queries.units.map_units``) and ``orders`` (``queries.wall.orders_today``)."""
     features = _districts(summary, per_residents, config)
-    accent = rgb(config.palette["accent"])
-    layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            {"type": "FeatureCollection", "features": features},
-            id="districts",
-            pickable=True,
-            stroked=True,
-            filled=True,
-            get_fill_color="properties.fill",
-            get_line_color=[*accent, 150],
-            line_width_min_pixels=1.2,
-        )
-    ]
+    p = config.palette
+    accent = rgb(p["accent"])
+    layers = [district_layer(features, "districts", [*accent, 150], line_width=1.2)]
     if whole_city:
-        layers.append(
-            pdk.Layer(
-                "GeoJsonLayer",
-                {"type": "FeatureCollection", "features": [city_outline()]},
-                id="city",
-                stroked=True,
-                filled=False,
-                get_line_color=[*accent, 255],
-                line_width_min_pixels=3,
-            )
-        )
+        layers.append(district_layer([city_outline()], "city", [*accent, 255], line_width=3, fill=None, pickable=False))
     unit_layers = _unit_layers(units, config, labels)
     small = [layer for layer in unit_layers if layer.id not in ("units-centre", "units-institute")]
     big = [layer for layer in unit_layers if layer.id in ("units-centre", "units-institute")]
@@ -240,18 +191,18 @@ def wall_deck(
         get_position="position",
         get_text="text",
         get_size=17,
-        get_color=[*rgb(config.palette["text"]), 235],
+        get_color=[*rgb(p["text"]), 235],
         get_pixel_offset=[0, -22],
         character_set=pdk.types.String("auto"),
         font_family=pdk.types.String("'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"),
         font_weight=700,
         background=True,
-        get_background_color=[*rgb(config.palette["background"]), 170],
+        get_background_color=[*rgb(p["background"]), 170],
         background_padding=[5, 2],
     )
     return pdk.Deck(
         layers=[*layers, *small, *_order_layers(orders, config, labels), *big, labels_layer],
         initial_view_state=_view(features, whole_city),
         map_provider=None,
-        tooltip=_tooltip(config),
+        tooltip=text_tooltip(p["panel"], p["text"], "16px", f"1px solid {p['accent']}"),
     )

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import data, lights, scoring, ui
 from dashboard.clock import local_today
-from dashboard.drill import Drill, codes_of, drill, drill_table
+from dashboard.drilldown import Drill, codes_of, drill, drill_table
 from dashboard.filters import Filters, filter_bar
 from dashboard.labels import Labels, labels
 from dashboard.rubric_rules import target_of

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import data, lights, ui
 from dashboard.clock import local_today
-from dashboard.drill import Drill, codes_of, drill, drill_table
+from dashboard.drilldown import Drill, codes_of, drill, drill_table
 from dashboard.filters import Filters, filter_bar
 from dashboard.labels import labels
 from dashboard.project_rules import ProjectRules, project_rules

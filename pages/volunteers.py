@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, lights, ui
-from dashboard.drill import Drill, codes_of, drill, drill_table
+from dashboard.drilldown import Drill, codes_of, drill, drill_table
 from dashboard.filters import Filters, filter_bar
 from dashboard.privacy import mask_name, reveal_personal_data
 from dashboard.scope import Scope, current_scope

@@ -69,7 +69,8 @@ def _running(filters: Filters):
 
 
 def stage_counts(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
-    """Running projects by current stage: ``stage``, ``projects``, ``brand`` (unknown codes appear as they are)."""
+    """Running projects by current stage: ``stage``, ``projects``, ``brand`` (unknown codes appear as they are),
+    ordered by stage code (a missing stage first)."""
     stmt = (
         select(
             project.c.stage,
@@ -79,6 +80,7 @@ def stage_counts(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFra
         .select_from(_JOINED)
         .where(_area(scope, filters), _running(filters))
         .group_by(project.c.stage)
+        .order_by(project.c.stage.asc().nulls_first())
     )
     df = frame(conn, stmt, ["stage", "projects", "brand"])
     return df.astype({"projects": "int64", "brand": "int64"})

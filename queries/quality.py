@@ -1,7 +1,8 @@
 """Data-quality checks: rows the platform wrote that the dashboard cannot use as they are.
 
-Each check returns ``{"count": int, "sample": [ids]}`` (up to :data:`SAMPLE_SIZE` ids, smallest
-first) for the scope and filters; order checks cover orders placed in the period.
+Each check returns ``{"count": int, "sample": [ids]}`` (up to :data:`SAMPLE_SIZE` ids, newest first:
+latest placed for orders, highest id for units) for the scope and filters; order checks cover orders
+placed in the period.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def orders_unknown_status(conn: Connection, scope: Scope, filters: Filters) -> C
     return _check(conn, service_order, condition)
 
 
-def _step_out_of_sequence() -> ColumnElement[bool]:
+def out_of_sequence_clause() -> ColumnElement[bool]:
     """True when a step's time is earlier than the time of the nearest earlier step that was reached.
 
     Checking every step against its nearest reached predecessor makes the reached steps
@@ -77,7 +78,7 @@ def _step_out_of_sequence() -> ColumnElement[bool]:
 
 def orders_out_of_sequence(conn: Connection, scope: Scope, filters: Filters) -> Check:
     """Orders placed in the period with a step time earlier than the previous reached step."""
-    return _check(conn, service_order, and_(order_clause(scope, filters), _step_out_of_sequence()))
+    return _check(conn, service_order, and_(order_clause(scope, filters), out_of_sequence_clause()))
 
 
 def ratings_out_of_range(conn: Connection, scope: Scope, filters: Filters) -> Check:

@@ -29,7 +29,7 @@ from queries.common import (
     service_order,
     unit,
 )
-from queries.quality import _step_out_of_sequence
+from queries.quality import out_of_sequence_clause
 
 DEFINITIONS = {
     "steps_today": "今天（北京时间 0 时起）到达该环节的订单数，按该环节的时间统计，不论订单哪天下单。",
@@ -155,7 +155,7 @@ def orders_today(conn: Connection, scope: Scope, now: dt.datetime) -> pd.DataFra
             _dispatcher.c.name.label("dispatcher_name"),
             _dispatcher.c.lon.label("dispatcher_lon"),
             _dispatcher.c.lat.label("dispatcher_lat"),
-            case((_step_out_of_sequence(), 1), else_=0).label("out_of_sequence"),
+            case((out_of_sequence_clause(), 1), else_=0).label("out_of_sequence"),
         )
         .select_from(
             service_order.outerjoin(_station, _station.c.id == service_order.c.station_id).outerjoin(

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import auth, data, lockout
 from dashboard.navigation import PAGES
 from tests.support import users
-from tests.support.apptest import ROOT, _env, open_url_path, run_page, texts
+from tests.support.apptest import ROOT, open_url_path, run_page, temporary_env, texts
 
 WHOLE_YEAR = {"period": "custom", "start": "2026-01-01", "end": "2026-11-20"}
 
@@ -55,7 +55,7 @@ def own_users(tmp_path):
 
 def _session(db_url: str, env: dict[str, str] | None = None) -> AppTest:
     """A fresh browser session on the default page, logged out."""
-    with _env({"DASHBOARD_DB_URL": db_url, **users.env(), **(env or {})}):
+    with temporary_env({"DASHBOARD_DB_URL": db_url, **users.env(), **(env or {})}):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.query_params.update(WHOLE_YEAR)
         at.run()
@@ -63,7 +63,7 @@ def _session(db_url: str, env: dict[str, str] | None = None) -> AppTest:
 
 
 def _submit(at: AppTest, db_url: str, username: str, password: str, env: dict[str, str] | None = None) -> AppTest:
-    with _env({"DASHBOARD_DB_URL": db_url, **users.env(), **(env or {})}):
+    with temporary_env({"DASHBOARD_DB_URL": db_url, **users.env(), **(env or {})}):
         next(t for t in at.text_input if t.label == "用户名").input(username)
         next(t for t in at.text_input if t.label == "密码").input(password)
         next(b for b in at.button if b.label == "登录").click()
@@ -72,7 +72,7 @@ def _submit(at: AppTest, db_url: str, username: str, password: str, env: dict[st
 
 
 def _rerun(at: AppTest, db_url: str, env: dict[str, str] | None = None) -> AppTest:
-    with _env({"DASHBOARD_DB_URL": db_url, **users.env(), **(env or {})}):
+    with temporary_env({"DASHBOARD_DB_URL": db_url, **users.env(), **(env or {})}):
         at.run()
     return at
 
@@ -151,7 +151,7 @@ def test_a_success_clears_earlier_failures(db_url, own_users):
 
 @pytest.mark.parametrize(("user", "hours_ago", "still_in"), [("publicity", 13, False), ("wall", 13, True)])
 def test_a_log_in_older_than_its_role_lifetime_ends(db_url, user, hours_ago, still_in):
-    with _env({"DASHBOARD_DB_URL": db_url, **users.env()}):
+    with temporary_env({"DASHBOARD_DB_URL": db_url, **users.env()}):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.query_params.update(WHOLE_YEAR)
         users.log_in(at, user)
@@ -184,7 +184,7 @@ def test_an_account_removed_from_the_file_is_logged_out(db_url, own_users):
 
 
 def test_a_deep_link_opens_after_log_in(db_url):
-    with _env({"DASHBOARD_DB_URL": db_url, **users.env()}):
+    with temporary_env({"DASHBOARD_DB_URL": db_url, **users.env()}):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.query_params.update(WHOLE_YEAR)
         at.run()

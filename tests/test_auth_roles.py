@@ -13,7 +13,7 @@ from dashboard import auth
 from dashboard.accounts import Account
 from dashboard.navigation import PAGES
 from tests.support import users
-from tests.support.apptest import _env, run_page, texts
+from tests.support.apptest import run_page, temporary_env, texts
 
 WHOLE_YEAR = {"period": "custom", "start": "2026-01-01", "end": "2026-11-20"}
 ACCOUNTS = {name: Account(name, entry[0], entry[1], entry[2]) for name, entry in users.TEST_ACCOUNTS.items()}
@@ -40,7 +40,7 @@ def _built_pages(account: Account | None) -> list[dict]:
         ]
         st.text(json.dumps(built, ensure_ascii=False))
 
-    with _env(users.env()):
+    with temporary_env(users.env()):
         at = AppTest.from_function(script, args=(account,)).run()
     assert not at.exception, [e.value for e in at.exception]
     return json.loads(at.text[0].value)
@@ -105,11 +105,11 @@ def test_personal_data_is_revealed_to_admins_only(user):
 
         st.text(mask_phone("13912345678", reveal=reveal_personal_data()))
 
-    with _env(users.env()):
+    with temporary_env(users.env()):
         at = AppTest.from_function(script)
         users.log_in(at, user)
         at.run()
     assert at.text[0].value == ("13912345678" if revealed else "139****5678")
-    with _env(users.env()):
+    with temporary_env(users.env()):
         at = AppTest.from_function(script).run()  # nobody logged in: masked
     assert at.text[0].value == "139****5678"

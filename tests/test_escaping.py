@@ -5,7 +5,8 @@ link (``<img src=x onerror=xss=1>`` as a station's name), whose residents and vo
 names and phone numbers the test can recognise, and whose order categories include quotes. Every
 page (iterating navigation.PAGES) for every role that may open it:
 
-- no markdown, title, caption, alert, metric, label or tooltip carries such a piece unescaped
+- no markdown, title, caption, alert, metric, label or tooltip carries such a piece unescaped, nor a
+  markdown link (a unit's name holds ``[点此](http://evil.example)``)
   (tables, selection options, plain-text map tooltips and charts show text, not HTML);
 - map tooltips are plain text; no export cell starts a spreadsheet formula;
 - residents' and volunteers' names and phone numbers appear only masked, except for admins.
@@ -42,8 +43,10 @@ IMG, SCRIPT, SVG, LINK = (
     "[链接](javascript:xss=4)",
 )
 EXCEL_FORMULA = '=HYPERLINK("http://evil.example")'
-# Unescaped HTML. (A javascript: link in markdown is neutralised by Streamlit itself, escaped or not.)
-RAW_MARKERS = ("<img src=x", "<script>", "<svg onload")
+MD_LINK = "[点此](http://evil.example)"  # a markdown link whose text hides where it leads
+# Unescaped HTML, and markdown link syntax. (A javascript: link in markdown is neutralised by Streamlit
+# itself, escaped or not; an http one is not.)
+RAW_MARKERS = ("<img src=x", "<script>", "<svg onload", "[点此](")
 QUOTED_CATEGORY = "<b>'\";--</b>"
 RESIDENT, VOLUNTEER = "测试居民", "志愿者乙"
 PHONE = re.compile(r"(?<!\d)13[89]\d{8}(?!\d)")
@@ -65,7 +68,7 @@ def make_hostile(url: str) -> None:
     engine = writer_engine(url)
     with engine.begin() as conn:
         unit, region, order, volunteer = t["unit"], t["region"], t["service_order"], t["volunteer"]
-        conn.execute(update(unit).values(name=tagged(IMG + " 站", unit.c.id)))
+        conn.execute(update(unit).values(name=tagged(IMG + MD_LINK + " 站", unit.c.id)))
         conn.execute(update(region).where(region.c.level != "city").values(name=tagged(SVG, region.c.code)))
         conn.execute(update(t["leader"]).values(name=tagged(SCRIPT, t["leader"].c.id), title=LINK))
         conn.execute(update(t["team"]).values(name=tagged(SVG + "队", t["team"].c.id), lead_department=IMG))

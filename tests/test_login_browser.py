@@ -123,6 +123,7 @@ def test_hostile_names_render_as_text_and_run_nothing(tmp_path):
             _settle(page)
             assert page.evaluate("typeof window.xss") == "undefined", spec.url_path
             assert page.locator('img[src="x"], svg[onload]').count() == 0, spec.url_path
+            assert page.get_by_role("link", name="点此").count() == 0, spec.url_path  # a name's markdown link
             if IMG in page.locator("[data-testid=stApp]").inner_text():
                 shown_as_text.append(spec.url_path)
         assert shown_as_text, "no page shows a hostile name as text"

@@ -16,6 +16,10 @@ def test_escape_and_formats() -> None:
     assert ui.fmt_pct(0.1304) == "13.0%" and ui.fmt_pct(float("nan")) == "—"
 
 
+def test_names_become_literal_markdown() -> None:
+    assert ui.markdown_literal("徐沟镇100%_站*[x](y)") == "徐沟镇100%\\_站\\*\\[x\\]\\(y\\)"
+
+
 def test_csv_has_the_filter_line_first_and_defuses_formulas() -> None:
     df = pd.DataFrame({"名称": ["晋祠镇新时代文明实践所", '=HYPERLINK("http://x")'], "数量": [3, 4]})
     data = ui.csv_bytes(df, "筛选条件：时间：本年（2026-01-01 至 2026-11-22）；区县：晋源区")

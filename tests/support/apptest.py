@@ -24,7 +24,8 @@ PAGE_FILES = {spec.url_path: spec.file for spec in PAGES}
 
 
 @contextmanager
-def _env(values: Mapping[str, str]):
+def temporary_env(values: Mapping[str, str]):
+    """Set the environment variables ``values`` inside the ``with`` block; restore the earlier ones after it."""
     old = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
     try:
@@ -66,7 +67,7 @@ def run_page(
     logged in as the test account ``user`` (see the module docstring); ``env`` adds variables."""
     if user == PAGE_DEFAULT:
         user = default_user(url_path)
-    with _env({"DASHBOARD_DB_URL": db_url, **users.env(), **(env or {})}):
+    with temporary_env({"DASHBOARD_DB_URL": db_url, **users.env(), **(env or {})}):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
         for key, value in (params or {}).items():
             at.query_params[key] = value

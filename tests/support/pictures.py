@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, data
 from tests.support import users
-from tests.support.apptest import ROOT, _env, open_url_path
+from tests.support.apptest import ROOT, open_url_path, temporary_env
 
 _TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2})?")
 _STAMP = re.compile(r"\d{8}_\d{6}")
@@ -123,7 +123,7 @@ class Recorder:
 
 def open_page(url_path: str, db_url: str, params: dict, user: str | None) -> tuple[AppTest, Recorder]:
     """One run of the page at its URL (the first run of the session), logged in as ``user``."""
-    with pytest.MonkeyPatch.context() as patch, _env({"DASHBOARD_DB_URL": db_url, **users.env()}):
+    with pytest.MonkeyPatch.context() as patch, temporary_env({"DASHBOARD_DB_URL": db_url, **users.env()}):
         recorder = Recorder(patch)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
         at.query_params.update(params)
