@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import clock, settings, wall_live
 from tests.support import users
-from tests.support.apptest import ROOT, _env, open_url_path
+from tests.support.apptest import ROOT, open_url_path, temporary_env
 
 
 def rss_mib() -> float:
@@ -38,7 +38,7 @@ def measure(url: str, refreshes: int) -> dict:
     count = {"n": 0}
     wall_live.current_tick = lambda: start_tick + count["n"] * step
     samples: dict[int, float] = {}
-    with _env({"DASHBOARD_DB_URL": url, **users.env()}):
+    with temporary_env({"DASHBOARD_DB_URL": url, **users.env()}):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
         users.log_in(at, "wall")
         at.run()

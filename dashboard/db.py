@@ -13,6 +13,20 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from dashboard.summaries import storage
+
+# The PostgreSQL session of every reader connection. JIT compilation is off: the dashboard's statements
+# run for milliseconds to a second, and compiling them cost more than it saved (0.3 s on the orders'
+# percentiles at city scale, up to 3.6 s under load: bench/query_fixes.md). work_mem (PostgreSQL's
+# default is 4MB) lets the sorts and hashes of the bigger aggregations stay in memory; it is a limit per
+# sort or hash node and per parallel worker, for at most 8 connections per process (pool 4 + overflow 4).
+READER_SETTINGS = {
+    "default_transaction_read_only": "on",
+    "statement_timeout": "20000",
+    "jit": "off",
+    "work_mem": "32MB",
+}
+
 
 def _sqlite_pragmas(*pragmas: str):
     def on_connect(dbapi_conn, _record):
@@ -35,7 +49,8 @@ def _refuse_missing_file(path: str):
 def reader_engine(url: str) -> Engine:
     """An engine that can only read: what every page and query of the dashboard uses.
 
-    On SQLite a missing file is an error (a reader must not create an empty database).
+    On SQLite a missing file is an error (a reader must not create an empty database); the summaries'
+    sibling file is attached as ``dash`` once it exists (``dashboard.summaries.storage``).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -43,6 +58,7 @@ def reader_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             event.listen(engine, "do_connect", _refuse_missing_file(parsed.database))
         event.listen(engine, "connect", _sqlite_pragmas("query_only = ON", "busy_timeout = 5000"))
+        storage.attach_for_reader(engine, url)
         return engine
     return create_engine(
         url,
@@ -51,7 +67,7 @@ def reader_engine(url: str) -> Engine:
         max_overflow=4,
         connect_args={
             "connect_timeout": 5,
-            "options": "-c default_transaction_read_only=on -c statement_timeout=20000",
+            "options": " ".join(f"-c {name}={value}" for name, value in READER_SETTINGS.items()),
             "application_name": "wenming-dashboard",
         },
     )

@@ -14,6 +14,7 @@ from sqlalchemy import exc as sa_exc
 CONNECT_MESSAGE = "无法连接数据库，请检查连接设置（DASHBOARD_DB_URL 或 .streamlit/secrets.toml）。"
 MISSING_TABLE_MESSAGE = "数据库缺少数据表 {table}：请先运行数据库迁移（alembic upgrade head）或重新生成演示数据。"
 QUERY_MESSAGE = "查询失败，请稍后重试。"
+SUMMARY_MESSAGE = "看板汇总表尚未生成：请运行 python -m dashboard.summaries refresh（生产环境由定时任务运行）。"
 
 _SQLITE_MISSING = re.compile(r"no such table: (?:\w+\.)?(\w+)")
 _PG_MISSING = re.compile(r'relation "(?:\w+\.)?([^"]+)" does not exist')
@@ -32,6 +33,10 @@ class DashboardError(Exception):
 
 class AssetError(ValueError):
     """A configuration file in ``assets/`` is missing or invalid; the message is Chinese and names it."""
+
+
+class SummaryMissing(Exception):
+    """A summary of schema ``dash`` has never been refreshed (``dashboard.summaries``)."""
 
 
 class ConnectError(Exception):
@@ -65,6 +70,8 @@ def _unreachable(exc: BaseException) -> bool:
 def classify(exc: BaseException) -> str:
     """The Chinese message for an exception raised while loading data."""
     table = missing_table(exc)
+    if isinstance(exc, SummaryMissing) or (table is not None and "dash." in str(getattr(exc, "orig", exc))):
+        return SUMMARY_MESSAGE
     if table is not None:
         return MISSING_TABLE_MESSAGE.format(table=table)
     if _unreachable(exc):

@@ -31,7 +31,6 @@ class WallConfig:
     flow_steps: tuple[str, ...]
     in_flight: tuple[str, ...]
     ticker_rows: int
-    month_refresh_minutes: int
     ranking_size: int
     ranking_min_rated: int
     fill_low: str
@@ -84,7 +83,6 @@ def load(path: Path = WALL_FILE) -> WallConfig:
         flow_steps=_codes(path, raw, "flow_steps", tuple(s.code for s in flow.steps), "order_flow.yaml 的步骤"),
         in_flight=_codes(path, raw, "in_flight", tuple(flow.waits), "order_flow.yaml 的等待状态"),
         ticker_rows=_positive(path, "ticker_rows", raw.get("ticker_rows")),
-        month_refresh_minutes=_positive(path, "month_refresh_minutes", raw.get("month_refresh_minutes")),
         ranking_size=_positive(path, "ranking.size", ranking.get("size")),
         ranking_min_rated=_positive(path, "ranking.min_rated", ranking.get("min_rated")),
         fill_low=_colour(path, "fill.low", fill.get("low")),

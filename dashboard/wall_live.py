@@ -5,9 +5,8 @@ floored to the refresh interval (``DASHBOARD_REFRESH_SECONDS``) and counted from
 screens share one cached query per interval and the date rolls over exactly at midnight.
 
 :class:`Refresh` runs one refresh's queries through :func:`dashboard.data.run`. Each good result is
-kept, per database, query and scope, in a store shared by the process. A query asked with ``reuse_for`` (the
-month's slow figures) is answered from the store while its kept result, for the same arguments, is
-younger than that. When the database cannot be reached or a query fails, the rest of that refresh
+kept, per database, query and scope, in a store shared by the process. When the database cannot be
+reached or a query fails, the rest of that refresh
 is served from the store (no further connection attempts, so a dead server costs one timeout, not
 one per query) and the page shows a banner with the time of the data it still shows. The next
 refresh tries the database again.
@@ -49,41 +48,31 @@ class NoDataYet(DashboardError):
 
 @dataclass(frozen=True)
 class Kept:
-    """The last good result of a query for a scope: when it was read and with which other arguments."""
+    """The last good result of a query for a scope, and when it was read."""
 
     fetched: dt.datetime
-    args: tuple
     result: Any
 
 
 @st.cache_resource(show_spinner=False)
-def _store() -> dict[tuple, Kept]:
+def shared_store() -> dict[tuple, Kept]:
     """(database URL, query, scope) → its last good result, shared by every session of the process."""
     return {}
-
-
-def _young(kept: Kept | None, args: tuple, reuse_for: dt.timedelta | None) -> bool:
-    """True when ``kept`` holds the result for ``args`` and was read less than ``reuse_for`` ago."""
-    if reuse_for is None or kept is None or kept.args != args:
-        return False
-    return clock.local_now() - kept.fetched < reuse_for
 
 
 class Refresh:
     """One refresh of the wall: fresh results while the database answers, the last good ones after a failure."""
 
     def __init__(self, store: dict[tuple, Kept] | None = None) -> None:
-        self.store = _store() if store is None else store
+        self.store = shared_store() if store is None else store
         self.failure: str | None = None  # the Chinese message of the first failure of this refresh
         self.oldest: dt.datetime | None = None  # when the oldest result read (or kept) for this refresh was read
 
-    def get(self, query_fn: Callable[..., T], scope: Scope, *args: Any, reuse_for: dt.timedelta | None = None) -> T:
-        """``data.run(query_fn, scope, *args)``, or the last good result of ``query_fn`` for ``scope``:
-        when the database fails, or when it was read with the same ``args`` less than ``reuse_for`` ago."""
+    def get(self, query_fn: Callable[..., T], scope: Scope, *args: Any) -> T:
+        """``data.run(query_fn, scope, *args)``, or, when the database fails, the last good result of
+        ``query_fn`` for ``scope``."""
         key = (settings.database_url(), query_fn.__module__, query_fn.__qualname__, scope)
         kept = self.store.get(key)
-        if _young(kept, args, reuse_for):
-            return kept.result
         if self.failure is None:
             try:
                 data.start_page()  # so that oldest_fetch() is this query's fetch time
@@ -92,7 +81,7 @@ class Refresh:
                 self.failure = exc.message
             else:
                 fetched = data.oldest_fetch() or clock.local_now()
-                self.store[key] = Kept(fetched, args, result)
+                self.store[key] = Kept(fetched, result)
                 self._shown(fetched)
                 return result
         if kept is None:

@@ -105,8 +105,9 @@ def units_card(head: Headline, labels: Labels, help_text: str) -> str:
     return card("文明实践阵地", f'<div class="wall-grid" style="--cols:2">{figures}</div>', help_text)
 
 
-def volunteers_card(head: Headline, activities: int, helps: Mapping[str, str]) -> str:
-    """Registered volunteers against the target share, and this month's activities."""
+def volunteers_card(head: Headline, activities: int, summarised: dt.datetime, helps: Mapping[str, str]) -> str:
+    """Registered volunteers against the target share, and this month's activities, with the time of
+    the summaries they are counted from (``汇总于 HH:MM``)."""
     share, target = head.share, head.target_share
     progress = min(share / target, 1.0) if share is not None and target else 0.0
     wanted = f"目标人数 {fmt_int(head.wanted)}" if head.wanted else "缺少人口数据"
@@ -117,6 +118,7 @@ def volunteers_card(head: Headline, activities: int, helps: Mapping[str, str]) -
         f'<b data-counter="volunteer-share">{fmt_pct(share)}</b> · 目标 {target:.0%} · {escape(wanted)}</div>'
         + '<div style="height:10px"></div>'
         + _figure("本月开展活动", fmt_int(activities), "activities", helps["activities"], "gold", "场")
+        + f'<div class="wall-note" title="{escape(helps["summarised"])}">汇总于 {summarised:%H:%M}</div>'
     )
     return card("志愿服务", body, helps["volunteers"])
 

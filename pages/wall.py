@@ -39,7 +39,7 @@ from dashboard.wall_panels import (
     volunteers_card,
 )
 from dashboard.wall_style import MARKER, css
-from queries import overview, units, wall
+from queries import overview, summaries, units, wall
 
 TITLE = "新时代文明实践指挥调度大屏"
 THIS_MONTH = "统计时间为本月（截至今天）。"
@@ -67,6 +67,7 @@ def _helps(config: WallConfig, goals: Targets, lab: Labels, flow: OrderFlow) -> 
         "volunteers": overview.DEFINITIONS["volunteers"] + THIS_MONTH,
         "share": goals.fill(overview.DEFINITIONS["volunteer_share"]),
         "activities": overview.DEFINITIONS["activities"] + THIS_MONTH,
+        "summarised": summaries.DEFINITIONS["summarised"],
         "satisfaction": goals.fill(overview.DEFINITIONS["satisfaction"]) + THIS_MONTH,
     }
 
@@ -85,7 +86,7 @@ def _left(data: WallData, head: Headline, config: WallConfig, lab: Labels, helps
     top, bottom = ranking(data.summary, config.ranking_size, config.ranking_min_rated)
     ranked = int((data.summary["rated"] >= config.ranking_min_rated).sum())
     st.markdown(units_card(head, lab, helps["units"]), unsafe_allow_html=True)
-    st.markdown(volunteers_card(head, data.activities, helps), unsafe_allow_html=True)
+    st.markdown(volunteers_card(head, data.activities, data.summarised, helps), unsafe_allow_html=True)
     st.markdown(ranking_card(top, bottom, ranked, helps["ranking"]), unsafe_allow_html=True)
 
 

@@ -13,19 +13,17 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, func, select
 
 from dashboard.scope import Scope
+from queries import summaries
 from queries.common import (
     COMPLETED_STATUSES,
     RATING_RANGE,
-    activity,
     area_clause,
     frame,
     order_clause,
-    period_clause,
     region,
     scope_clause,
     service_order,
     unit,
-    volunteer,
 )
 
 if TYPE_CHECKING:
@@ -74,12 +72,7 @@ def district_summary(conn: Connection, scope: Scope, filters: Filters, satisfied
         .group_by(unit.c.county_code)
         .subquery("centres")
     )
-    volunteers = (
-        select(volunteer.c.county_code, func.count().label("volunteers"))
-        .where(area_clause(volunteer, scope, filters), volunteer.c.registered_on <= filters.end)
-        .group_by(volunteer.c.county_code)
-        .subquery("volunteers")
-    )
+    volunteers = summaries.registered(conn, scope, filters, ["county_code"])
     rating = service_order.c.rating
     orders = (
         select(
@@ -155,10 +148,6 @@ def orders_by_status(conn: Connection, scope: Scope, filters: Filters) -> pd.Dat
 
 
 def activity_count(conn: Connection, scope: Scope, filters: Filters) -> int:
-    """Activities held in the period in scope and area."""
-    stmt = (
-        select(func.count())
-        .select_from(activity)
-        .where(area_clause(activity, scope, filters), period_clause(activity.c.held_on, filters))
-    )
-    return int(conn.execute(stmt).scalar_one())
+    """Activities held in the period in scope and area (``queries.summaries.held``)."""
+    held = summaries.held(conn, scope, filters)
+    return int(conn.execute(select(func.coalesce(func.sum(held.c.activities), 0))).scalar_one())

@@ -3,7 +3,8 @@
 Units of a drill-down level (``county``, ``township`` or ``station``) each get one row of
 :func:`participation`; the other functions aggregate per county. Every metric is defined once, in
 :data:`DEFINITIONS` (``{name}`` placeholders are targets of assets/targets.yaml). The registered count
-and the population share are the overview's (``queries.overview.DEFINITIONS``), computed the same way.
+and the population share are the overview's (``queries.overview.DEFINITIONS``), both counted by
+``queries.summaries.registered``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import Connection, and_, case, func, literal, or_, select, true
 
 from dashboard.scope import Scope
 from dashboard.volunteering import Volunteering
-from queries import evidence, overview
+from queries import evidence, overview, summaries
 from queries.common import TABLES, area_clause, frame, month_of, period_clause, region, scope_clause, unit, volunteer
 
 if TYPE_CHECKING:
@@ -80,13 +81,16 @@ def _hours_by(key, scope: Scope, filters: Filters):
     )
 
 
-def _registered_by(key, scope: Scope, filters: Filters):
-    """Volunteers registered by the end of the period per ``key`` (a volunteer column)."""
+def _most_hours(key, scope: Scope, filters: Filters, limit: int):
+    """The ``limit`` keys (not NULL) of :func:`_hours_by` with most hours (ties by key), chosen before any
+    join: the names are then looked up for those rows only."""
+    hours = _hours_by(key, scope, filters)
     return (
-        select(key.label("key"), func.count().label("volunteers"))
-        .where(area_clause(volunteer, scope, filters), volunteer.c.registered_on <= filters.end)
-        .group_by(key)
-        .subquery("registered")
+        select(hours)
+        .where(hours.c.key.is_not(None))
+        .order_by(hours.c.hours.desc(), hours.c.key)
+        .limit(limit)
+        .subquery("most_hours")
     )
 
 
@@ -139,12 +143,7 @@ def _units_of_level(level: str, scope: Scope, filters: Filters):
     )
 
 
-def _volunteer_key(level: str):
-    if level == "county":
-        return volunteer.c.county_code
-    if level == "township":
-        return volunteer.c.township_code
-    return volunteer.c.unit_id
+_VOLUNTEER_KEY = {"county": "county_code", "township": "township_code", "station": "unit_id"}
 
 
 def participation(conn: Connection, scope: Scope, filters: Filters, level: str) -> pd.DataFrame:
@@ -158,8 +157,9 @@ def participation(conn: Connection, scope: Scope, filters: Filters, level: str) 
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
     units = _units_of_level(level, scope, filters).subquery("units")
-    key = _volunteer_key(level)
-    registered, hours = _registered_by(key, scope, filters), _hours_by(key, scope, filters)
+    key = _VOLUNTEER_KEY[level]
+    registered = summaries.registered(conn, scope, filters, [key])
+    hours = _hours_by(volunteer.c[key], scope, filters)
     counts = ("volunteers", "hours", "active", "party_hours", "party_participants")
     stmt = (
         select(
@@ -168,7 +168,7 @@ def participation(conn: Connection, scope: Scope, filters: Filters, level: str) 
             *(func.coalesce(hours.c[name], 0).label(name) for name in counts[1:]),
         )
         .select_from(
-            units.outerjoin(registered, registered.c.key == units.c.code).outerjoin(hours, hours.c.key == units.c.code)
+            units.outerjoin(registered, registered.c[key] == units.c.code).outerjoin(hours, hours.c.key == units.c.code)
         )
         .order_by(units.c.code)
     )
@@ -211,20 +211,14 @@ def registrations_by_month(conn: Connection, scope: Scope, filters: Filters) -> 
 
     Columns ``county_code``, ``county_name``, ``population``, ``month`` ('YYYY-MM'), ``registered``.
     """
-    month = month_of(volunteer.c.registered_on)
-    monthly = (
-        select(volunteer.c.county_code, month.label("month"), func.count().label("registered"))
-        .where(area_clause(volunteer, scope, filters), volunteer.c.registered_on <= filters.end)
-        .group_by(volunteer.c.county_code, month)
-        .subquery("monthly")
-    )
+    monthly = summaries.registered(conn, scope, filters, ["county_code", "month"])
     stmt = (
         select(
             monthly.c.county_code,
             region.c.name.label("county_name"),
             region.c.population,
             monthly.c.month,
-            monthly.c.registered,
+            monthly.c.volunteers.label("registered"),
         )
         .select_from(monthly.outerjoin(region, region.c.code == monthly.c.county_code))
         .order_by(monthly.c.county_code, monthly.c.month)
@@ -302,7 +296,7 @@ def top_volunteers(conn: Connection, scope: Scope, filters: Filters, limit: int)
     Columns: ``id``, ``name`` (personal data: mask before showing), ``county_name``, ``unit_name``,
     ``star_level``, ``points``, ``hours``.
     """
-    hours = _hours_by(volunteer.c.id, scope, filters)
+    hours = _most_hours(volunteer.c.id, scope, filters, limit)
     county, name = _county_name()
     stmt = (
         select(
@@ -320,7 +314,6 @@ def top_volunteers(conn: Connection, scope: Scope, filters: Filters, limit: int)
             .outerjoin(county, county.c.code == volunteer.c.county_code)
         )
         .order_by(hours.c.hours.desc(), volunteer.c.id)
-        .limit(limit)
     )
     df = frame(conn, stmt, ["id", "name", "county_name", "unit_name", "star_level", "points", "hours"])
     return df.astype({"hours": "float64"})
@@ -332,7 +325,7 @@ def top_teams(conn: Connection, scope: Scope, filters: Filters, limit: int) -> p
     Columns: ``id``, ``name``, ``category``, ``is_standing``, ``level``, ``county_name``, ``members`` (members
     who served), ``hours``.
     """
-    hours = _hours_by(volunteer.c.team_id, scope, filters)
+    hours = _most_hours(volunteer.c.team_id, scope, filters, limit)
     county, name = _county_name()
     stmt = (
         select(
@@ -347,7 +340,6 @@ def top_teams(conn: Connection, scope: Scope, filters: Filters, limit: int) -> p
         )
         .select_from(hours.join(team, team.c.id == hours.c.key).outerjoin(county, county.c.code == team.c.county_code))
         .order_by(hours.c.hours.desc(), team.c.id)
-        .limit(limit)
     )
     df = frame(conn, stmt, ["id", "name", "category", "is_standing", "level", "county_name", "members", "hours"])
     return df.astype({"members": "int64", "hours": "float64", "is_standing": "bool"})

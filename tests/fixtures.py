@@ -1,5 +1,7 @@
 """Known databases for the tests: the demo at a small volume, on SQLite files and fresh PostgreSQL databases.
 
+The demo builder refreshes the dashboard's summaries itself; hand-made fixtures call :func:`summarise`.
+
 PostgreSQL tests create a database of their own (``dash_test_<pid>_<n>``) on the server named by
 ``DASHBOARD_TEST_PG_URL`` and drop it afterwards, so runs never see each other's leftovers.
 """
@@ -15,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from dashboard.demo.build import BuildOptions, build
+from dashboard.summaries.refresh import refresh
 
 PG_ADMIN_URL = os.environ.get("DASHBOARD_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("DASHBOARD_REQUIRE_PG") == "1"
@@ -59,6 +62,14 @@ def database(backend: str, tmp_dir):
     else:
         with fresh_pg_database() as url:
             yield url
+
+
+def summarise(url: str) -> None:
+    """Rebuild the dashboard's summaries of a fixture database, as the demo builder does at its end.
+
+    Every fixture that writes the platform's tables calls it once its rows are in.
+    """
+    refresh(url, full=True)
 
 
 def build_small_demo(url: str, **changes) -> object:

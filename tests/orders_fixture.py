@@ -31,6 +31,7 @@ from dashboard.db import writer_engine
 from dashboard.filters import Filters
 from dashboard.models import Base
 from queries.common import TABLES
+from tests.fixtures import summarise
 
 JINYUAN, QINGXU = "140110", "140121"
 T1, T2, T3 = "140110001", "140110002", "140121001"
@@ -160,7 +161,8 @@ ORDERS = [
 
 
 def fill(url: str) -> None:
-    """Create the schema at ``url`` and write the regions, units, teams, volunteers and :data:`ORDERS`."""
+    """Create the schema at ``url``, write the regions, units, teams, volunteers and :data:`ORDERS`, and
+    refresh the dashboard's summaries."""
     engine = writer_engine(url)
     Base.metadata.create_all(engine)
     t = TABLES
@@ -251,3 +253,4 @@ def fill(url: str) -> None:
         )
         conn.execute(insert(t["service_order"]), ORDERS)
     engine.dispose()
+    summarise(url)

@@ -43,6 +43,7 @@ from dashboard import rubrics
 from dashboard.db import writer_engine
 from dashboard.models import Base
 from queries.common import TABLES
+from tests.fixtures import summarise
 
 COUNTY, TOWNSHIP = "140110", "140110001"
 VILLAGE_A, VILLAGE_B = "140110001001", "140110001002"
@@ -264,3 +265,4 @@ def build(url: str) -> None:
         stars = {"period_id": "2026H1", "unit_id": STATION_A, "county_code": COUNTY, "stars": 4}
         conn.execute(insert(t["star_rating"]), [{**stars, "rated_on": dt.date(2026, 7, 30)}])
     engine.dispose()
+    summarise(url)

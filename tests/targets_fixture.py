@@ -25,7 +25,7 @@ from dashboard.db import reader_engine, writer_engine
 from dashboard.filters import Filters
 from dashboard.models import Base
 from queries.common import TABLES
-from tests.fixtures import REQUIRE_PG, database, pg_available
+from tests.fixtures import REQUIRE_PG, database, pg_available, summarise
 
 A, B = "140110", "140121"
 A1, A2, B1 = "140110001", "140110002", "140121001"
@@ -283,6 +283,7 @@ def fill(url: str) -> None:
         ):
             conn.execute(insert(TABLES[table]), rows)
     engine.dispose()
+    summarise(url)
 
 
 @contextlib.contextmanager

@@ -244,7 +244,7 @@ def test_a_failed_write_is_tried_again_with_its_rows(fed_db, monkeypatch):
         moment["now"] += dt.timedelta(minutes=10)
 
     monkeypatch.setattr(stop, "wait", wait)
-    feeder_run._loop(engine, f, stop, 0, once=False)
+    feeder_run.feed_until_stopped(engine, f, stop, 0, once=False)
     with engine.connect() as conn:
         ids = conn.execute(select(service_order.c.id).order_by(service_order.c.id)).scalars().all()
     engine.dispose()

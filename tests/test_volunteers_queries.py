@@ -12,7 +12,7 @@ import pytest
 import yaml
 from sqlalchemy import Connection
 
-from dashboard.drill import drill
+from dashboard.drilldown import drill
 from dashboard.errors import AssetError
 from dashboard.scope import Scope
 from dashboard.volunteering import VOLUNTEERS_FILE, load, volunteering

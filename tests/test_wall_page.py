@@ -14,6 +14,9 @@ import pytest
 from sqlalchemy import create_engine, event, text
 
 from dashboard import clock, data
+from dashboard.db import reader_engine
+from dashboard.scope import Scope
+from queries import summaries
 from tests import wall_fixture as fx
 from tests.fixtures import FIXED_NOW
 from tests.support.apptest import run_page, texts
@@ -25,6 +28,14 @@ WALL_ENV = {"DASHBOARD_REFRESH_SECONDS": "30"}
 def decks(at) -> list[dict]:
     """The pydeck specs on the page."""
     return [json.loads(e.proto.json) for e in at.get("deck_gl_json_chart")]
+
+
+def _summarised(url: str) -> dt.datetime:
+    engine = reader_engine(url)
+    with engine.connect() as conn:
+        when = summaries.refreshed_at(conn, Scope(None))
+    engine.dispose()
+    return when
 
 
 @pytest.fixture
@@ -55,6 +66,7 @@ def test_wall_shows_the_fixtures_figures(wall_db):
     assert counter(at, "units-platform") == "0"
     assert counter(at, "volunteers") == "5人"
     assert counter(at, "activities") == "3场"  # November's, not October's
+    assert f"汇总于 {_summarised(wall_db):%H:%M}" in page_html(at)  # the summaries behind those two
     assert counter(at, "satisfaction") == "50.0%"  # orders 1 (5 points) and 12 (3 points) rated this month
     assert "本月已评价订单尚不足以排名" in page_html(at)  # nobody has 20 rated orders
     assert counter(at, "left-off") == "3"  # unknown status, no coordinates, out of sequence

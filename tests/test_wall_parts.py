@@ -72,24 +72,7 @@ def test_refresh_serves_fresh_results_and_keeps_them(fake):
     assert not refresh.stale
     assert refresh.status() == "数据更新于 15:30:47"
     key = (settings.database_url(), one.__module__, "one", Scope(None))
-    assert store[key] == wall_live.Kept(T, (1,), ("one", (Scope(None), 1)))
-
-
-def test_slow_figures_are_reused_for_a_while_with_the_same_arguments(fake, monkeypatch):
-    store: dict = {}
-    slow = dt.timedelta(minutes=10)
-    moment = {"now": T + dt.timedelta(minutes=9)}
-    monkeypatch.setattr(wall_live.clock, "local_now", lambda: moment["now"])
-    wall_live.Refresh(store).get(one, Scope(None), 1, reuse_for=slow)
-    calls = fake.calls
-    refresh = wall_live.Refresh(store)
-    assert refresh.get(one, Scope(None), 1, reuse_for=slow) == ("one", (Scope(None), 1))
-    assert fake.calls == calls and refresh.oldest is None  # reused: no query, and not what dates the page
-    refresh.get(one, Scope(None), 2, reuse_for=slow)  # other arguments (e.g. a new month): read again
-    assert fake.calls == calls + 1
-    moment["now"] = T + dt.timedelta(minutes=11)  # too old now: read again
-    wall_live.Refresh(store).get(one, Scope(None), 2, reuse_for=slow)
-    assert fake.calls == calls + 2
+    assert store[key] == wall_live.Kept(T, ("one", (Scope(None), 1)))
 
 
 def test_after_a_failure_the_last_good_data_stays_and_the_database_is_not_asked_again(fake):
@@ -274,18 +257,15 @@ def test_the_shipped_wall_file_is_valid():
 
 def test_kept_results_belong_to_their_database(fake, monkeypatch):
     store: dict = {}
-    slow = dt.timedelta(minutes=10)
     monkeypatch.setattr(wall_live.clock, "local_now", lambda: T)
     monkeypatch.setenv(settings.DB_URL_ENV, "sqlite:////tmp/a.sqlite")
-    wall_live.Refresh(store).get(one, Scope(None), 1, reuse_for=slow)
-    monkeypatch.setenv(settings.DB_URL_ENV, "sqlite:////tmp/b.sqlite")
-    calls = fake.calls
-    wall_live.Refresh(store).get(one, Scope(None), 1, reuse_for=slow)
-    assert fake.calls == calls + 1  # another database: never the first one's figures
+    assert wall_live.Refresh(store).get(one, Scope(None), 1) == ("one", (Scope(None), 1))
     fake.fail_with = CONNECT_MESSAGE
-    monkeypatch.setenv(settings.DB_URL_ENV, "sqlite:////tmp/c.sqlite")
-    with pytest.raises(wall_live.NoDataYet):
+    monkeypatch.setenv(settings.DB_URL_ENV, "sqlite:////tmp/b.sqlite")
+    with pytest.raises(wall_live.NoDataYet):  # another database failing: never the first one's figures
         wall_live.Refresh(store).get(one, Scope(None), 1)
+    monkeypatch.setenv(settings.DB_URL_ENV, "sqlite:////tmp/a.sqlite")
+    assert wall_live.Refresh(store).get(one, Scope(None), 2) == ("one", (Scope(None), 1))  # its own, kept
 
 
 def test_the_map_is_offline_with_a_layer_per_tier_and_plain_text_tooltips():

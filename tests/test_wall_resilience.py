@@ -92,7 +92,7 @@ def test_last_good_data_stays_under_a_banner_and_the_page_recovers_within_one_re
 
 def test_no_data_yet_and_no_database_shows_a_waiting_screen_not_an_error(pg_wall):
     url, name, _ = pg_wall
-    wall_live._store.clear()  # a wall switched on while the database is away
+    wall_live.shared_store.clear()  # a wall switched on while the database is away
     _allow_connections(name, False)
     at = run_page("wall", url, user="wall")
     assert not at.exception and not at.error

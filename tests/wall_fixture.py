@@ -18,6 +18,7 @@ from sqlalchemy import insert
 from dashboard.db import writer_engine
 from dashboard.models import Base
 from queries.common import TABLES
+from tests.fixtures import summarise
 
 NOW = dt.datetime(2026, 11, 20, 15, 30, 0)
 TOMORROW = dt.datetime(2026, 11, 21, 0, 10, 0)
@@ -152,6 +153,7 @@ def fill(url: str) -> None:
         conn.execute(insert(TABLES["leader"]), [{"id": 1, "name": "李新春", "title": "市委常委"}])
         conn.execute(insert(TABLES["leader_assignment"]), [{"leader_id": 1, "county_code": JINYUAN}])
     engine.dispose()
+    summarise(url)
 
 
 def page_html(at) -> str:

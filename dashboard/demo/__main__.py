@@ -2,7 +2,7 @@
 
     python -m dashboard.demo build [--scale city] [--seed 20201] [--years 2] [--volume 1.0]
                                    [--now 2026-11-22T10:00] [--bad-rows 12] [--url URL] [--force]
-    python -m dashboard.demo ensure      # build data/demo.sqlite only if it is missing
+    python -m dashboard.demo ensure      # build data/demo.sqlite only if it is missing (and its summaries)
     python -m dashboard.demo feed [--url URL] [--interval 5] [--seed N] [--once]   # keep the demo moving
 
 Without ``--url`` the demo goes to ``data/demo.sqlite``; with a PostgreSQL URL the database must
@@ -19,6 +19,16 @@ import sys
 from dashboard.demo import feeder_run
 from dashboard.demo.build import BuildOptions, build, build_demo_file
 from dashboard.settings import DEMO_DB, demo_url
+from dashboard.summaries.refresh import refresh
+from dashboard.summaries.storage import summary_file
+
+
+def _ensure_summaries(url: str) -> None:
+    """Build the dashboard's summaries of an existing demo file that has none (one built before they existed)."""
+    path = summary_file(url)
+    if path is not None and not path.is_file():
+        refresh(url, full=True)
+        print(f"已补建看板汇总表：{path}")
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
@@ -69,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ensure":
         if DEMO_DB.exists():
             print(f"演示数据库已存在：{DEMO_DB}")
+            _ensure_summaries(demo_url())
             return 0
         report = build_demo_file()
     elif args.url:

@@ -1,4 +1,6 @@
-"""Builds the demo database: schema by Alembic, then every table streamed in batches, with a progress bar.
+"""Builds the demo database: schema by Alembic, then every table streamed in batches, with a progress bar,
+then statistics (on PostgreSQL ``VACUUM (ANALYZE)`` of every table written: ``storage.vacuum_analyze``),
+then the dashboard's summaries (``dashboard.summaries``) in full.
 
 Deterministic for a given seed, scale, volume and ``now``: each table draws from its own random
 stream, so changing one generator does not reshuffle the others.
@@ -26,6 +28,10 @@ from dashboard.demo.sink import Sink
 from dashboard.demo.structure import build_structure
 from dashboard.demo.timeline import Timeline
 from dashboard.settings import DEMO_DB, demo_url
+from dashboard.summaries import refresh as summaries
+from dashboard.summaries import storage
+from dashboard.summaries.storage import summary_file, vacuum_analyze
+from dashboard.summaries.tables import SCHEMA
 
 STREAMS = ["structure", "volunteers", "projects", "activities", "orders", "media", "summaries", "scores"]
 
@@ -113,11 +119,14 @@ def build(url: str, opts: BuildOptions = BuildOptions()) -> BuildReport:
     finally:
         sink.close()
     spoiled = inject_bad_rows(engine, opts.bad_rows) if opts.bad_rows else {}
-    with engine.begin() as conn:
-        if is_sqlite(url):
+    if is_sqlite(url):
+        with engine.begin() as conn:
             conn.execute(text("PRAGMA analysis_limit = 1000"))
-        conn.execute(text("ANALYZE"))
+            conn.execute(text("ANALYZE"))
+    else:
+        vacuum_analyze(engine, sink.rows)
     engine.dispose()
+    summaries.refresh(url, full=True)
     return BuildReport(rows=dict(sink.rows), seconds=time.perf_counter() - started, spoiled=spoiled)
 
 
@@ -125,15 +134,20 @@ def build_demo_file(path: Path = DEMO_DB, opts: BuildOptions = BuildOptions(bad_
     """Build the embedded demo into ``path`` via a temporary file, so a half-built file is never used."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".building")
-    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+    built = summary_file(demo_url(tmp))
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), built, Path(f"{built}-wal"), Path(f"{built}-shm")):
         leftover.unlink(missing_ok=True)
     report = build(demo_url(tmp), opts)
     engine = writer_engine(demo_url(tmp))
+    storage.attach_for_writer(engine, demo_url(tmp))
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.exec_driver_sql(f"PRAGMA {SCHEMA}.wal_checkpoint(TRUNCATE)")
     engine.dispose()
-    for old in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+    built, kept = summary_file(demo_url(tmp)), summary_file(demo_url(path))
+    for old in (Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{kept}-wal"), Path(f"{kept}-shm")):
         old.unlink(missing_ok=True)
+    os.replace(built, kept)
     os.replace(tmp, path)
     return report
 

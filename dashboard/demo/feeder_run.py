@@ -9,7 +9,7 @@ never empty), then advances the world (``dashboard.demo.feeder``) to the current
 ``interval`` seconds, one transaction per step; a failed write is tried again at the next step.
 The feeder is the only writer besides the demo builder, one per database (a lock file beside an
 SQLite file, an advisory lock on PostgreSQL); SQLite runs in WAL mode, so the dashboard's readers
-never wait for it.
+never wait for it. After each batch it refreshes the dashboard's summaries (``dashboard.summaries``).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from dashboard.demo.config import load_structure
 from dashboard.demo.feeder import CARRIED, MUTABLE, Batch, County, Feeder, Station, World
 from dashboard.errors import summary
 from dashboard.models import Base
+from dashboard.summaries import refresh as summaries
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,15 @@ def start(
         )
 
 
-def _loop(engine: Engine, feeder: Feeder, stop: threading.Event, interval: float, once: bool) -> None:
+def _summarise(engine: Engine) -> None:
+    """Refresh the dashboard's summaries after a batch, as the platform's scheduled job would (README)."""
+    try:
+        summaries.refresh(engine.url.render_as_string(hide_password=False))
+    except SQLAlchemyError as exc:  # the next batch tries again
+        log.warning("feeder: summaries not refreshed: %s", summary(exc))
+
+
+def feed_until_stopped(engine: Engine, feeder: Feeder, stop: threading.Event, interval: float, once: bool) -> None:
     """Advance and write every ``interval`` seconds until ``stop``; a failed write is tried again next time."""
     unwritten: list[Batch] = []
     placed = moved = 0
@@ -208,6 +217,7 @@ def _loop(engine: Engine, feeder: Feeder, stop: threading.Event, interval: float
                 placed += sum(len(b.inserts) for b in unwritten)
                 moved += sum(len(b.updates) for b in unwritten)
                 unwritten.clear()
+                _summarise(engine)
         if once:
             break
         if (local_now() - reported).total_seconds() >= 60:
@@ -246,7 +256,7 @@ def run(
                 len(feeder.orders),
                 f"{feeder.clock:%Y-%m-%d %H:%M:%S}",
             )
-            _loop(engine, feeder, stop, interval, once)
+            feed_until_stopped(engine, feeder, stop, interval, once)
     except SQLAlchemyError as exc:
         raise FeederError(f"无法读写数据库：{summary(exc)}") from exc
     finally:

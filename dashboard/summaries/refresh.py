@@ -1,0 +1,158 @@
+"""Refreshing the summaries: incremental from the rows added since the last refresh, or rebuilt in full.
+
+A summary remembers the highest id of its source table it has seen and how many rows the table had.
+An incremental refresh finds the rows added since (ids above that), takes the earliest date among
+them and recomputes the summary from that date's bucket on (its month for volunteers and orders, its
+day for activities), with the SELECT of :mod:`dashboard.summaries.definitions`, counting the source's
+rows up to the highest id it records (a row committed meanwhile is left to the next refresh, so the
+rows above ``through_id`` are exactly those the summary has not counted: ``queries.summaries`` adds
+them). When rows have disappeared from the source (the count does not add up), or with ``full=True``,
+the summary is rebuilt whole. Rows changed in place (a volunteer moved to another unit) are only
+seen by a full rebuild, which is why production also runs one every night (README). Running a
+refresh twice changes nothing the second time. Everything happens in one transaction, and on
+PostgreSQL under an advisory lock, so a reader sees the old summaries or the new ones, never half of
+each. Afterwards, on PostgreSQL, the tables it rewrote are vacuumed (``storage.vacuum_analyze``):
+every refresh deletes and re-inserts the latest months, and the dead rows would pile up where
+autovacuum is off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Connection, Select, Table, delete, func, insert, select, text
+
+from dashboard.clock import local_now
+from dashboard.db import writer_engine
+from dashboard.summaries import definitions as d
+from dashboard.summaries import storage
+from dashboard.summaries import tables as t
+from queries.common import activity, service_order, volunteer
+
+PG_LOCK_KEY = 720_302  # pg_advisory_xact_lock key of the refresh (the feeder's is 720_301)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One summary table, the SELECT that fills it from a date on, and its bucket column (as stored by ``stored``).
+
+    ``from_source``: the SELECT reads the summary's source table (not a finer summary), so the refresh
+    limits it to the source rows up to the highest id it records.
+    """
+
+    table: Table
+    definition: Callable[[dt.date | None], Select]
+    column: str
+    stored: Callable[[dt.date], object] = lambda day: day
+    from_source: bool = True
+
+    def rows_from(self, day: dt.date) -> ColumnElement[bool]:
+        """The table's rows of ``day``'s bucket and later."""
+        return self.table.c[self.column] >= self.stored(day)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A source table, its date column, the bucket a date falls in, and the tables filled from it in order."""
+
+    name: str
+    source: Table
+    dated: str
+    bucket: Callable[[dt.date], dt.date]
+    steps: tuple[Step, ...]
+
+
+SUMMARIES = (
+    Summary(
+        "volunteers",
+        volunteer,
+        "registered_on",
+        d.month_start,
+        (
+            Step(t.volunteer_unit_months, d.volunteer_unit_months, "month", d.month_key),
+            Step(t.volunteer_area_months, d.volunteer_area_months, "month", d.month_key, from_source=False),
+        ),
+    ),
+    Summary(
+        "activities",
+        activity,
+        "held_on",
+        lambda day: day,
+        (Step(t.activity_days, d.activity_days, "held_on"),),
+    ),
+    Summary(
+        "orders",
+        service_order,
+        "placed_at",
+        d.month_start,
+        (Step(t.order_months, d.order_months, "month", d.month_key),),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a refresh did to one summary: ``how`` is 'full', 'incremental' or 'unchanged'."""
+
+    name: str
+    how: str
+    since: dt.date | None
+    source_rows: int
+
+
+def _plan(conn: Connection, summary: Summary, full: bool) -> tuple[str, dt.date | None, int, int]:
+    """(how, since, highest id, source rows) for one summary."""
+    source = summary.source
+    top, rows = conn.execute(select(func.coalesce(func.max(source.c.id), 0), func.count()).select_from(source)).one()
+    state = conn.execute(select(t.refresh_state).where(t.refresh_state.c.name == summary.name)).first()
+    if full or state is None or top < state.through_id:
+        return "full", None, top, rows
+    added, earliest = conn.execute(
+        select(func.count(), func.min(source.c[summary.dated])).where(source.c.id > state.through_id)
+    ).one()
+    if rows != state.source_rows + added:  # rows were deleted: the summary cannot be patched
+        return "full", None, top, rows
+    if not added:
+        return "unchanged", None, top, rows
+    return "incremental", summary.bucket(earliest), top, rows
+
+
+def _refresh(conn: Connection, summary: Summary, full: bool, now: dt.datetime) -> Outcome:
+    how, since, top, rows = _plan(conn, summary, full)
+    if how != "unchanged":
+        for step in summary.steps:
+            conn.execute(delete(step.table).where(step.rows_from(since)) if since else delete(step.table))
+            definition = step.definition(since)
+            if step.from_source:
+                definition = definition.where(summary.source.c.id <= top)
+            conn.execute(insert(step.table).from_select(list(definition.selected_columns.keys()), definition))
+            if how == "full":  # fresh statistics, so the planner reads the new table well at once
+                conn.execute(text(f"ANALYZE {t.SCHEMA}.{step.table.name}"))
+    conn.execute(delete(t.refresh_state).where(t.refresh_state.c.name == summary.name))
+    conn.execute(insert(t.refresh_state).values(name=summary.name, refreshed_at=now, through_id=top, source_rows=rows))
+    return Outcome(summary.name, how, since, rows)
+
+
+def refresh(url: str, full: bool = False) -> list[Outcome]:
+    """Bring every summary of the database at ``url`` up to date (creating the schema if needed)."""
+    engine = writer_engine(url)
+    storage.attach_for_writer(engine, url)
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})"))
+            storage.create(conn)
+            now = local_now().replace(microsecond=0)
+            outcomes = [_refresh(conn, summary, full, now) for summary in SUMMARIES]
+        rewritten = [
+            step.table
+            for summary, outcome in zip(SUMMARIES, outcomes, strict=True)
+            if outcome.how != "unchanged"
+            for step in summary.steps
+        ]
+        storage.vacuum_analyze(engine, [f"{t.SCHEMA}.{table.name}" for table in rewritten + [t.refresh_state]])
+        return outcomes
+    finally:
+        engine.dispose()

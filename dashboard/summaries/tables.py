@@ -1,0 +1,66 @@
+"""The dashboard's own summary tables, in schema ``dash`` beside the platform's tables (never in them).
+
+PostgreSQL keeps them in a schema ``dash`` of the same database; SQLite in a sibling file attached
+as ``dash`` (:mod:`dashboard.summaries.storage`), so the same SQL (``dash.<table>``) runs on both.
+What each row counts is written once, in :mod:`dashboard.summaries.definitions`; when each table
+was last refreshed, and up to which source row, is in :data:`refresh_state`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, DateTime, Index, Integer, MetaData, String, Table
+
+SCHEMA = "dash"
+metadata = MetaData(schema=SCHEMA)
+
+volunteer_unit_months = Table(
+    "volunteer_unit_months",
+    metadata,
+    Column("county_code", String(6)),
+    Column("township_code", String(9)),
+    Column("unit_id", Integer),
+    Column("month", String(7), nullable=False),  # 'YYYY-MM' of registered_on
+    Column("volunteers", Integer, nullable=False),
+    Index("ix_volunteer_unit_months_month", "month"),
+)
+
+volunteer_area_months = Table(
+    "volunteer_area_months",
+    metadata,
+    Column("county_code", String(6)),
+    Column("township_code", String(9)),
+    Column("month", String(7), nullable=False),
+    Column("volunteers", Integer, nullable=False),
+    Index("ix_volunteer_area_months_county_month", "county_code", "month"),
+)
+
+activity_days = Table(
+    "activity_days",
+    metadata,
+    Column("county_code", String(6)),
+    Column("township_code", String(9)),
+    Column("held_on", Date, nullable=False),
+    Column("activities", Integer, nullable=False),
+    Index("ix_activity_days_held", "held_on"),
+    Index("ix_activity_days_county_held", "county_code", "held_on"),
+)
+
+order_months = Table(
+    "order_months",
+    metadata,
+    Column("county_code", String(6)),
+    Column("township_code", String(9)),
+    Column("category", String(20)),
+    Column("month", String(7), nullable=False),  # 'YYYY-MM' of placed_at (Beijing time, as the platform stores it)
+    Column("orders", Integer, nullable=False),
+    Index("ix_order_months_month", "month"),
+)
+
+refresh_state = Table(
+    "refresh_state",
+    metadata,
+    Column("name", String(40), primary_key=True),  # a summary table's name
+    Column("refreshed_at", DateTime, nullable=False),  # local time (Asia/Shanghai) of the refresh
+    Column("through_id", Integer, nullable=False),  # the highest source row id it has seen
+    Column("source_rows", Integer, nullable=False),  # rows of the source table then
+)
