@@ -4,7 +4,10 @@
 ``Filters`` and a list of Chinese notices for the values it had to drop; it is pure and
 unit-tested. :func:`filter_bar` renders the bar in the sidebar and keeps ``st.query_params`` in
 step with it, so a copied link reopens the same view; on a page switch (which starts from a
-bare URL) the last filters of the session are restored.
+bare URL) the last filters of the session are restored. Its notices last through the reruns that
+follow (``dashboard.notices``). Every option shows its order count (``queries.facets``: one grouped
+query over the chosen period, one count of the orders before it for the longer presets); the category
+options are the categories with orders in the period, and the chosen one.
 
 URL parameters: ``period`` (today | week | month | half | year | custom), ``start`` and ``end``
 (ISO dates, only with ``period=custom``), ``county`` (6-digit code), ``township`` (9-digit
@@ -15,16 +18,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from dashboard.clock import local_today
 from dashboard.labels import labels
+from dashboard.notices import lasting
 from dashboard.scope import Scope
-from queries import regions
+from queries import facets, regions
 
 PERIOD_KEYS = ("today", "week", "month", "half", "year", "custom")
 DEFAULT_PERIOD = "year"
@@ -32,6 +37,8 @@ PARAM_KEYS = ("period", "start", "end", "county", "township", "category")
 ALL = ""  # the "no restriction" option of the select boxes
 
 _LAST_KEY = "_filters_last_params"
+_NOTICES_KEY = "_filters_notices"
+PRESETS = PERIOD_KEYS[:-1]
 _WIDGET_KEYS = {name: f"_filter_{name}" for name in ("period", "start", "end", "county", "township", "category")}
 
 
@@ -62,7 +69,18 @@ def preset_range(period_key: str, today: dt.date) -> tuple[dt.date, dt.date]:
     raise ValueError(f"not a preset period: {period_key!r}")
 
 
-def _value(params: Mapping[str, str | list[str]], key: str) -> str | None:
+def preset_starts(today: dt.date) -> dict[str, dt.date]:
+    """The first day of every preset period (each runs up to ``today``)."""
+    return {key: preset_range(key, today)[0] for key in PRESETS}
+
+
+def counted(name: str, count: int | None) -> str:
+    """An option with its order count, e.g. ``小店区（3,214）``; the name alone when there is no count."""
+    return name if count is None else f"{name}（{count:,}）"
+
+
+def param_value(params: Mapping[str, str | list[str]], key: str) -> str | None:
+    """The URL parameter ``key``, stripped (its last value when repeated); None when absent or blank."""
     raw = params.get(key)
     if isinstance(raw, list):
         raw = raw[-1] if raw else None
@@ -72,15 +90,18 @@ def _value(params: Mapping[str, str | list[str]], key: str) -> str | None:
     return raw or None
 
 
-def _shown(value: str) -> str:
-    """A URL value made safe to quote in a notice: letters, digits, CJK and -_. only, at most 24 chars."""
+def notice_quote(value: str) -> str:
+    """A URL value quoted for a notice, 「…」: letters, digits, CJK and -_. only, at most 24 chars.
+
+    "" when no such character is left.
+    """
     cleaned = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff_.\-]", "", value)[:24]
     return f"「{cleaned}」" if cleaned else ""
 
 
 def _custom_range(params: Mapping[str, str | list[str]], notices: list[str]) -> tuple[dt.date, dt.date] | None:
     fallback = labels().label("periods", DEFAULT_PERIOD)
-    raw_start, raw_end = _value(params, "start"), _value(params, "end")
+    raw_start, raw_end = param_value(params, "start"), param_value(params, "end")
     if raw_start is None or raw_end is None:
         notices.append(f"自定义时间范围缺少开始或结束日期，已改用“{fallback}”。")
         return None
@@ -89,7 +110,7 @@ def _custom_range(params: Mapping[str, str | list[str]], notices: list[str]) -> 
         try:
             dates.append(dt.date.fromisoformat(raw))
         except ValueError:
-            notices.append(f"日期{_shown(raw)}格式有误（应为 YYYY-MM-DD），已改用“{fallback}”。")
+            notices.append(f"日期{notice_quote(raw)}格式有误（应为 YYYY-MM-DD），已改用“{fallback}”。")
             return None
     start, end = dates
     if start > end:
@@ -102,21 +123,23 @@ def parse(
     params: Mapping[str, str | list[str]],
     valid_counties: Collection[str],
     valid_townships: Mapping[str, str],
-    valid_categories: Collection[str],
+    valid_category: Callable[[str, dt.date, dt.date], bool],
     today: dt.date,
 ) -> tuple[Filters, list[str]]:
     """Read filters from URL query parameters; drop what is unknown or malformed, with a notice each.
 
     ``valid_counties``: county codes the user may choose (those in scope); ``valid_townships``: township
-    code → its county code; ``valid_categories``: order categories. A township given without a county
-    selects its county; a township outside the chosen county is dropped.
+    code → its county code; ``valid_category(category, start, end)``: whether one may choose the order
+    category for the period read. A township given without a county selects its county; a township outside the chosen
+    county is dropped.
     """
     notices: list[str] = []
-    period_key = _value(params, "period")
+    period_key = param_value(params, "period")
     if period_key is None:
-        period_key = "custom" if (_value(params, "start") or _value(params, "end")) else DEFAULT_PERIOD
+        period_key = "custom" if (param_value(params, "start") or param_value(params, "end")) else DEFAULT_PERIOD
     elif period_key not in PERIOD_KEYS:
-        notices.append(f"未知的时间范围{_shown(period_key)}，已改用“{labels().label('periods', DEFAULT_PERIOD)}”。")
+        fallback = labels().label("periods", DEFAULT_PERIOD)
+        notices.append(f"未知的时间范围{notice_quote(period_key)}，已改用“{fallback}”。")
         period_key = DEFAULT_PERIOD
 
     dates = _custom_range(params, notices) if period_key == "custom" else None
@@ -124,26 +147,26 @@ def parse(
         period_key = DEFAULT_PERIOD
     start, end = dates or preset_range(period_key, today)
 
-    county = _value(params, "county")
+    county = param_value(params, "county")
     if county is not None and county not in valid_counties:
-        notices.append(f"区县{_shown(county)}不存在或不在您的查看范围内，已忽略。")
+        notices.append(f"区县{notice_quote(county)}不存在或不在您的查看范围内，已忽略。")
         county = None
 
-    township = _value(params, "township")
+    township = param_value(params, "township")
     if township is not None:
         township_county = valid_townships.get(township)
         if township_county is None:
-            notices.append(f"乡镇（街道）{_shown(township)}不存在或不在您的查看范围内，已忽略。")
+            notices.append(f"乡镇（街道）{notice_quote(township)}不存在或不在您的查看范围内，已忽略。")
             township = None
         elif county is not None and township_county != county:
-            notices.append(f"乡镇（街道）{_shown(township)}不属于所选区县，已忽略。")
+            notices.append(f"乡镇（街道）{notice_quote(township)}不属于所选区县，已忽略。")
             township = None
         else:
             county = township_county
 
-    category = _value(params, "category")
-    if category is not None and category not in valid_categories:
-        notices.append(f"服务类别{_shown(category)}不存在，已忽略。")
+    category = param_value(params, "category")
+    if category is not None and not valid_category(category, start, end):
+        notices.append(f"服务类别{notice_quote(category)}不存在，已忽略。")
         category = None
 
     return Filters(start, end, county, township, category, period_key), notices
@@ -226,21 +249,68 @@ def _reset() -> None:
     st.session_state.pop(_LAST_KEY, None)
 
 
+def period_facets(scope: Scope, start: dt.date, end: dt.date, today: dt.date) -> pd.DataFrame:
+    """``queries.facets.order_facets`` of the period: its closed days from the hour-long cache, today's fresh."""
+    starts = facets.marks(start, end, preset_starts(today), today)
+    yesterday = today - dt.timedelta(days=1)
+    closed = data.run(facets.closed_order_facets, scope, starts, min(end, yesterday)) if start <= yesterday else None
+    todays = _todays_rows(scope, today) if start <= today <= end else None
+    return facets.with_today(closed, todays, starts)
+
+
+def _todays_rows(scope: Scope, today: dt.date) -> pd.DataFrame:
+    return data.run(facets.order_facets, scope, (today,), today)
+
+
+def period_option_counts(scope: Scope, filters: Filters, rows: pd.DataFrame, today: dt.date) -> dict[str, int]:
+    """Orders per period option (``custom`` only when chosen), the other global filters applied.
+
+    ``rows``: the chosen period's ``queries.facets.order_facets``. The presets it does not cover add the
+    orders of the days before (``facets.earlier_orders``: closed days, cached for an hour) and, when the
+    period does not end today, today's orders.
+    """
+    presets = preset_starts(today)
+    ends_today = filters.end == today
+    earlier_starts = facets.outside(filters.start, filters.end, presets, today)
+    area = (filters.county, filters.township, filters.category)
+    stop = filters.start if ends_today else today
+    earlier = data.run(facets.earlier_orders, scope, *area, earlier_starts, stop) if earlier_starts else {}
+    if not ends_today:
+        todays = facets.total(_todays_rows(scope, today), filters)
+        earlier = {day: n + todays for day, n in earlier.items()}
+    counts = facets.period_counts(rows, filters, presets, earlier, today)
+    if filters.period_key == "custom":
+        counts["custom"] = facets.total(facets.within(rows, filters.start), filters)
+    return counts
+
+
 def filter_bar(scope: Scope) -> Filters:
     """Render the filter bar in the sidebar and return the filters it stands for (also shown in the URL)."""
     counties = data.run(regions.counties, scope)
     townships = data.run(regions.townships, scope)
-    categories = data.run(regions.order_categories, scope)
     county_names = dict(zip(counties["code"], counties["name"], strict=True))
     township_names = dict(zip(townships["code"], townships["name"], strict=True))
     township_county = dict(zip(townships["code"], townships["county_code"], strict=True))
+    today = local_today()
 
-    filters, notices = parse(_url_params(), county_names, township_county, categories, local_today())
+    def period_rows(start: dt.date, end: dt.date) -> pd.DataFrame:
+        return period_facets(scope, start, end, today)
+
+    def valid_category(category: str, start: dt.date, end: dt.date) -> bool:
+        in_period = set(period_rows(start, end)["category"])
+        return category in in_period or data.run(facets.category_exists, scope, category)
+
+    filters, notices = parse(_url_params(), county_names, township_county, valid_category, today)
     params = to_params(filters)
     _write_url(params)
     st.session_state[_LAST_KEY] = params
-    for notice in notices:
+    for notice in lasting(_NOTICES_KEY, notices, (tuple(sorted(params.items())), filters)):
         st.warning(notice, icon="⚠️")
+
+    rows = period_rows(filters.start, filters.end)
+    counts = facets.count_facets(rows, filters)
+    period_counts = period_option_counts(scope, filters, rows, today)
+    categories = sorted({c for c in rows["category"] if c} | ({filters.category} if filters.category else set()))
 
     state = {
         "period": filters.period_key,
@@ -256,14 +326,15 @@ def filter_bar(scope: Scope) -> Filters:
     period_labels = labels().section("periods")
     township_options = [ALL, *(code for code, county in township_county.items() if county == filters.county)]
     with st.sidebar:
-        st.subheader("筛选")
+        st.subheader("筛选", help=facets.DEFINITION)
         st.selectbox(
             "时间范围",
             [key for key in period_labels if key in PERIOD_KEYS],
-            format_func=lambda key: period_labels[key].label,
+            format_func=lambda key: counted(period_labels[key].label, period_counts.get(key)),
             key=_WIDGET_KEYS["period"],
             on_change=_on_change,
             args=("period", filters),
+            help=facets.DEFINITION,
         )
         if filters.period_key == "custom":
             for name, label in (("start", "开始日期"), ("end", "结束日期")):
@@ -274,29 +345,32 @@ def filter_bar(scope: Scope) -> Filters:
         st.selectbox(
             "区县",
             [ALL, *county_names],
-            format_func=lambda code: county_names.get(code, "全部区县"),
+            format_func=lambda code: counted(county_names.get(code, "全部区县"), counts.counties.get(code, 0)),
             key=_WIDGET_KEYS["county"],
             on_change=_on_change,
             args=("county", filters),
+            help=facets.DEFINITION,
         )
         st.selectbox(
             "乡镇（街道）",
             township_options,
-            format_func=lambda code: township_names.get(code, "全部乡镇（街道）"),
+            format_func=lambda code: counted(
+                township_names.get(code, "全部乡镇（街道）"), counts.townships.get(code, 0)
+            ),
             key=_WIDGET_KEYS["township"],
             on_change=_on_change,
             args=("township", filters),
             disabled=not filters.county,
-            help=None if filters.county else "先选择区县，再选择其下的乡镇（街道）。",
+            help=facets.DEFINITION if filters.county else "先选择区县，再选择其下的乡镇（街道）。",
         )
         st.selectbox(
             "服务类别",
             [ALL, *categories],
-            format_func=lambda category: category or "全部类别",
+            format_func=lambda category: counted(category or "全部类别", counts.categories.get(category, 0)),
             key=_WIDGET_KEYS["category"],
             on_change=_on_change,
             args=("category", filters),
-            help="只作用于群众点单（订单）相关的指标。",
+            help="只作用于群众点单（订单）相关的指标。" + facets.DEFINITION,
         )
         st.button("恢复默认筛选", on_click=_reset, width="stretch")
     return filters

@@ -33,12 +33,17 @@ class Step:
 
 @dataclass(frozen=True)
 class Wait:
-    """An order waiting at ``status`` since column ``since`` for ``waiting_for``; overdue past the limit."""
+    """An order waiting at ``status`` since column ``since`` for ``waiting_for``; overdue past the limit.
+
+    ``actionable``: the wait is work the centre can act on; overdue orders of other waits (the resident's
+    rating) are not part of the headline overdue count (超时).
+    """
 
     status: str
     since: str
     waiting_for: str
     overdue_minutes: int
+    actionable: bool
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,10 @@ class OrderFlow:
     waits: dict[str, Wait]
     durations: dict[str, Duration]
 
+    def overdue_waits(self, actionable: bool) -> tuple[Wait, ...]:
+        """The waits whose overdue orders are 超时 (``actionable``) or are counted apart (not ``actionable``)."""
+        return tuple(w for w in self.waits.values() if w.actionable == actionable)
+
 
 def _column(path: Path, name: str, where: str) -> str:
     if name not in ORDER_COLUMNS:
@@ -75,7 +84,11 @@ def load(path: Path = FLOW_FILE) -> OrderFlow:
         minutes = w["overdue_minutes"]
         if not isinstance(minutes, int) or minutes <= 0:
             raise OrderFlowError(f"{path.name}：状态 {status} 的超时分钟数必须是正整数，现为 {minutes!r}")
-        waits[status] = Wait(status, _column(path, w["since"], f"状态 {status}"), w["waiting_for"], minutes)
+        actionable = w.get("actionable")
+        if not isinstance(actionable, bool):
+            raise OrderFlowError(f"{path.name}：状态 {status} 的 actionable 必须是 true 或 false，现为 {actionable!r}")
+        since = _column(path, w["since"], f"状态 {status}")
+        waits[status] = Wait(status, since, w["waiting_for"], minutes, actionable)
     durations = {
         key: Duration(key, d["label"], _column(path, d["start"], key), _column(path, d["end"], key))
         for key, d in raw["durations"].items()

@@ -25,10 +25,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.filters import Filters, _shown, _value
+from dashboard.filters import Filters, counted, notice_quote, param_value
 from dashboard.orders_config import orders_config
 from dashboard.scope import Scope
-from dashboard.ui import fmt_int
 from queries import orders
 
 PARAM_KEYS = ("station", "step", "team", "rated")
@@ -84,9 +83,9 @@ def parse_view(params: Mapping[str, str | list[str]], durations: Collection[str]
         ("grain", "grain", GRAIN_LABELS),
         ("by", "by", BY_LABELS),
     ):
-        value = _value(params, param)
+        value = param_value(params, param)
         if value is not None and value not in valid:
-            notices.append(f"显示方式参数 {param}={_shown(value)} 无效，已改用默认值。")
+            notices.append(f"显示方式参数 {param}={notice_quote(value)} 无效，已改用默认值。")
         elif value is not None:
             chosen[field] = value
     return dataclasses.replace(default, **chosen), notices
@@ -101,6 +100,11 @@ def _id(raw: str | None) -> int | None:
     return int(raw) if raw is not None and raw.isdigit() and len(raw) <= 12 else None
 
 
+def requested_station(params: Mapping[str, str | list[str]]) -> int | None:
+    """The station id the URL asks for; None when there is none or it is malformed."""
+    return _id(param_value(params, "station"))
+
+
 def parse(
     params: Mapping[str, str | list[str]],
     stations: Mapping[int, tuple[str, str | None]],
@@ -109,15 +113,16 @@ def parse(
 ) -> tuple[OrderFilters, Filters, list[str]]:
     """Read the page filters from URL parameters; drop what is unknown or malformed, with a notice each.
 
-    ``stations``: station id → (county code, township code) of the stations in scope; ``teams``: team
+    ``stations``: station id → (county code, township code) of the stations in scope (at least the one
+    :func:`requested_station` names); ``teams``: team
     ids in scope; ``filters``: the global filters already read. Returns the page filters, the global
     filters with the district and township of the chosen station filled in, and the notices.
     """
     notices: list[str] = []
-    station_raw, team_raw = _value(params, "station"), _value(params, "team")
-    station = _id(station_raw)
+    station_raw, team_raw = param_value(params, "station"), param_value(params, "team")
+    station = requested_station(params)
     if station_raw is not None and station not in stations:
-        notices.append(f"站点{_shown(station_raw)}不存在或不在您的查看范围内，已忽略。")
+        notices.append(f"站点{notice_quote(station_raw)}不存在或不在您的查看范围内，已忽略。")
         station = None
     if station is not None:
         county, township = stations[station]
@@ -127,19 +132,19 @@ def parse(
         else:
             filters = dataclasses.replace(filters, county=county, township=township)
 
-    step = _value(params, "step")
+    step = param_value(params, "step")
     if step is not None and step not in step_labels():
-        notices.append(f"流程环节{_shown(step)}不存在，已忽略。")
+        notices.append(f"流程环节{notice_quote(step)}不存在，已忽略。")
         step = None
 
     team = _id(team_raw)
     if team_raw is not None and team not in teams:
-        notices.append(f"接单队伍{_shown(team_raw)}不存在或不在您的查看范围内，已忽略。")
+        notices.append(f"接单队伍{notice_quote(team_raw)}不存在或不在您的查看范围内，已忽略。")
         team = None
 
-    rated = _value(params, "rated")
+    rated = param_value(params, "rated")
     if rated is not None and rated not in RATED_LABELS:
-        notices.append(f"评价筛选{_shown(rated)}无效（应为 yes 或 no），已忽略。")
+        notices.append(f"评价筛选{notice_quote(rated)}无效（应为 yes 或 no），已忽略。")
         rated = None
     return OrderFilters(station, step, team, rated), filters, notices
 
@@ -184,13 +189,19 @@ def _labelled(counts: Mapping, names: Mapping) -> Callable[[object], str]:
     def label(value: object) -> str:
         if value == ALL:
             return "全部"
-        return f"{names.get(value, value)}（{fmt_int(counts.get(value, 0))}）"
+        return counted(str(names.get(value, value)), counts.get(value, 0))
 
     return label
 
 
 def _select(
-    label: str, name: str, options: list, fmt: Callable[[object], str], current: object, help_text: str
+    label: str,
+    name: str,
+    options: list,
+    fmt: Callable[[object], str],
+    current: object,
+    help_text: str,
+    disabled: bool = False,
 ) -> None:
     st.session_state[_WIDGET_KEYS[name]] = current if current is not None else ALL
     st.selectbox(
@@ -201,6 +212,7 @@ def _select(
         on_change=_on_change,
         args=(name,),
         help=help_text,
+        disabled=disabled,
     )
 
 
@@ -209,22 +221,20 @@ def filter_panel(
 ) -> None:
     """The page filters in the sidebar, each option followed by its order count (one grouped query each).
 
-    ``stations``: the stations in scope (``queries.orders.stations``).
+    ``stations``: the stations of the chosen district and township (``queries.orders.stations``); the
+    station picker waits for a district.
     """
     help_text = orders.DEFINITIONS["option_counts"]
     station_counts = data.run(orders.station_counts, scope, filters, page.without("station"))
-    in_area = stations
-    if filters.county:
-        in_area = in_area[in_area["county_code"] == filters.county]
-    if filters.township:
-        in_area = in_area[in_area["township_code"] == filters.township]
-    station_names = dict(zip(in_area["id"], in_area["name"], strict=True))
+    station_names = dict(zip(stations["id"], stations["name"], strict=True))
     steps = data.run(orders.status_summary, scope, filters, page.without("step"), satisfied_rating)
     step_counts = orders.step_counts(steps)
     teams = data.run(orders.team_counts, scope, filters, page.without("team"))
     team_counts = dict(zip(teams["team_id"], teams["orders"], strict=True))
     team_names = dict(zip(teams["team_id"], teams["team_name"], strict=True))
-    rated_counts = data.run(orders.rated_counts, scope, filters, page.without("rated"))
+    rated_counts = orders.rated_split(
+        data.run(orders.status_summary, scope, filters, page.without("rated"), satisfied_rating)
+    )
     with st.sidebar:
         st.subheader("订单筛选", help=help_text)
         _select(
@@ -233,7 +243,10 @@ def filter_panel(
             list(station_names),
             _labelled(station_counts, station_names),
             page.station,
-            "先在上方选择区县和乡镇（街道）可缩短站点列表。" + help_text,
+            ("先在上方选择乡镇（街道）可缩短站点列表。" + help_text)
+            if filters.county
+            else "先在上方选择区县，再选择其下的站点。",
+            disabled=not filters.county,
         )
         _select("流程环节", "step", list(step_labels()), _labelled(step_counts, step_labels()), page.step, help_text)
         _select(

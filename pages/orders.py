@@ -18,6 +18,7 @@ from dashboard import data, drilldown, orders_charts, orders_filters, orders_map
 from dashboard.clock import local_now
 from dashboard.filters import Filters, filter_bar
 from dashboard.labels import labels
+from dashboard.notices import lasting
 from dashboard.order_flow import order_flow
 from dashboard.orders_config import orders_config
 from dashboard.orders_filters import OrderFilters, View, write_params
@@ -29,6 +30,7 @@ from queries.common import COMPLETED_STATUSES
 DEFS = orders.DEFINITIONS
 _DOT_METRES = {"county": 4000, "township": 1500, "station": 500}  # the largest area dot on the map, by level
 _NOTICES_KEY = "_orders_notices"
+_NO_STATIONS = pd.DataFrame({"id": [], "name": [], "county_code": [], "township_code": []})
 _VIEW_WIDGETS = {"view": "_orders_section", "dur": "_orders_duration", "grain": "_orders_grain", "by": "_orders_by"}
 
 
@@ -71,29 +73,21 @@ def _view_control(kind, label: str, param: str, options: dict, current: str, **k
 
 
 def _lasting(notices: list[str], filters: Filters) -> list[str]:
-    """The notices of the dropped URL values, kept for the reruns that follow (log-in, refresh) until the view
-    changes: the dropped values are gone from the URL after the first run, so a rerun alone would lose them."""
-    view = (tuple(sorted(st.query_params.to_dict().items())), filters)
-    if notices:
-        st.session_state[_NOTICES_KEY] = (view, notices)
-        return notices
-    kept = st.session_state.get(_NOTICES_KEY)
-    if kept and kept[0] == view:
-        return kept[1]
-    st.session_state.pop(_NOTICES_KEY, None)
-    return []
+    """The notices of the page's dropped URL values, kept for the reruns that follow (dashboard.notices)."""
+    return lasting(_NOTICES_KEY, notices, (tuple(sorted(st.query_params.to_dict().items())), filters))
 
 
 def _context() -> Ctx:
     """Read the global and page filters and the view from the URL (dropping bad values with a notice)."""
     scope = current_scope()
     filters = filter_bar(scope)
-    stations = data.run(orders.stations, scope)
     teams = data.run(orders.teams, scope)
     params = st.query_params.to_dict()
+    asked = orders_filters.requested_station(params)  # only the linked station, not every station in scope
+    linked = _NO_STATIONS if asked is None else data.run(orders.stations, scope, None, None, asked)
     station_area = {
         int(i): (county, township)
-        for i, county, township in zip(stations["id"], stations["county_code"], stations["township_code"], strict=True)
+        for i, county, township in zip(linked["id"], linked["county_code"], linked["township_code"], strict=True)
     }
     page, narrowed, notices = orders_filters.parse(params, station_area, set(teams["id"]), filters)
     view, view_notices = orders_filters.parse_view(params, list(order_flow().durations))
@@ -107,6 +101,7 @@ def _context() -> Ctx:
         st.warning(notice, icon="⚠️")
 
     satisfied = int(targets()["satisfied_rating"].value)
+    stations = data.run(orders.stations, scope, filters.county, filters.township) if filters.county else _NO_STATIONS
     orders_filters.filter_panel(scope, filters, page, stations, satisfied)
     counties = data.run(regions.counties, scope)
     townships = data.run(regions.townships, scope)
@@ -126,16 +121,17 @@ def _context() -> Ctx:
 # KPI row
 
 
-def _limits_text() -> str:
+def _limits_text(actionable: bool) -> str:
     lab = labels()
     return "；".join(
         f"{lab.label('order_statuses', w.status)}超过 {orders_charts.fmt_duration(w.overdue_minutes * 60)}"
-        for w in order_flow().waits.values()
+        for w in order_flow().overdue_waits(actionable)
     )
 
 
-def _overdue_help(ctx: Ctx) -> str:
-    return DEFS["overdue"].format(now=f"{ctx.now:%Y-%m-%d %H:%M}", limits=_limits_text())
+def _overdue_help(ctx: Ctx, actionable: bool = True) -> str:
+    definition = DEFS["overdue" if actionable else "unrated_overdue"]
+    return definition.format(now=f"{ctx.now:%Y-%m-%d %H:%M}", limits=_limits_text(actionable))
 
 
 def _kpis(ctx: Ctx, summary: pd.DataFrame, overdue: dict[str, int]) -> None:
@@ -144,7 +140,7 @@ def _kpis(ctx: Ctx, summary: pd.DataFrame, overdue: dict[str, int]) -> None:
     waiting = int(by_status["orders"].reindex(list(order_flow().waits), fill_value=0).sum())
     completed = int(by_status["orders"].reindex(list(COMPLETED_STATUSES), fill_value=0).sum())
     rated, satisfied = int(summary["rated"].sum()), int(summary["satisfied"].sum())
-    late = sum(overdue.values())
+    late, unrated = orders.overdue_totals(overdue), orders.overdue_totals(overdue, actionable=False)
     goals = targets()
     ui.kpi_row(
         [
@@ -156,6 +152,14 @@ def _kpis(ctx: Ctx, summary: pd.DataFrame, overdue: dict[str, int]) -> None:
                 _overdue_help(ctx),
                 delta=f"占进行中 {ui.fmt_pct(late / waiting if waiting else None)}",
                 delta_color="red" if late else "green",
+                delta_arrow="off",
+            ),
+            ui.Kpi(
+                "超期未评价",
+                ui.fmt_int(unrated),
+                _overdue_help(ctx, actionable=False),
+                delta="不计入超时",
+                delta_color="off",
                 delta_arrow="off",
             ),
             ui.Kpi("服务完成", ui.fmt_int(completed), DEFS["completed"]),
@@ -187,12 +191,13 @@ def _board(summary: pd.DataFrame, overdue: dict[str, int]) -> None:
                 unknown = orders_filters.step_labels()[orders.STEP_UNKNOWN]
                 st.metric(unknown, ui.fmt_int(counts[orders.STEP_UNKNOWN]), "需核查", delta_color="red", border=True)
                 continue
-            late = sum(overdue.get(status, 0) for status in column.statuses)
-            waits = any(status in order_flow().waits for status in column.statuses)
+            waits = [order_flow().waits[s] for s in column.statuses if s in order_flow().waits]
+            late = sum(overdue.get(wait.status, 0) for wait in waits)
+            name = "超时" if any(wait.actionable for wait in waits) else "超期未评价"
             st.metric(
                 column.label,
                 ui.fmt_int(counts[column.key]),
-                f"超时 {ui.fmt_int(late)}" if waits else "不计超时",
+                f"{name} {ui.fmt_int(late)}" if waits else "不计超时",
                 delta_color="red" if late else ("green" if waits else "off"),
                 delta_arrow="off",
                 border=True,
@@ -223,17 +228,26 @@ def _funnel(summary: pd.DataFrame) -> None:
     st.altair_chart(orders_charts.funnel(df), width="stretch")
 
 
-def _overdue_list(ctx: Ctx, overdue: dict[str, int]) -> None:
+def _overdue_lists(ctx: Ctx, overdue: dict[str, int]) -> None:
+    """超时 and 超期未评价 orders, each in its own tab."""
+    late, unrated = orders.overdue_totals(overdue), orders.overdue_totals(overdue, actionable=False)
+    tabs = st.tabs(["超时", "超期未评价"])
+    for tab, actionable, total in zip(tabs, (True, False), (late, unrated), strict=True):
+        with tab:
+            _overdue_list(ctx, actionable, total)
+
+
+def _overdue_list(ctx: Ctx, actionable: bool, total: int) -> None:
     limit = orders_config().list_rows
-    total = sum(overdue.values())
+    title = "超时订单" if actionable else "超期未评价订单"
     st.subheader(
-        f"超时订单（{ui.fmt_int(total)} 单）",
-        help=DEFS["overdue_list"].format(list_rows=limit) + _overdue_help(ctx),
+        f"{title}（{ui.fmt_int(total)} 单）",
+        help=DEFS["overdue_list"].format(list_rows=limit) + _overdue_help(ctx, actionable),
     )
     if not total:
-        st.success("当前没有超时订单。")
+        st.success(f"当前没有{title}。")
         return
-    rows = data.run(orders.overdue_orders, ctx.scope, ctx.filters, ctx.page, ctx.now, limit)
+    rows = data.run(orders.overdue_orders, ctx.scope, ctx.filters, ctx.page, ctx.now, limit, actionable)
     lab = labels()
     limits = {w.status: w.overdue_minutes * 60 for w in order_flow().waits.values()}
     table = pd.DataFrame(
@@ -256,7 +270,7 @@ def _overdue_list(ctx: Ctx, overdue: dict[str, int]) -> None:
     if total > len(table):
         st.caption(f"按等待时长列出最久的 {ui.fmt_int(len(table))} 单；下载的文件与此相同。")
     st.dataframe(table, hide_index=True, placeholder="—", height=360)
-    ui.download_table(table, "超时订单", ctx.filters, ctx.scope, ctx.extra)
+    ui.download_table(table, title, ctx.filters, ctx.scope, ctx.extra)
 
 
 def _flow(ctx: Ctx, summary: pd.DataFrame, overdue: dict[str, int]) -> None:
@@ -265,7 +279,7 @@ def _flow(ctx: Ctx, summary: pd.DataFrame, overdue: dict[str, int]) -> None:
     with left:
         _funnel(summary)
     with right:
-        _overdue_list(ctx, overdue)
+        _overdue_lists(ctx, overdue)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -543,7 +557,7 @@ def _area_table(ctx: Ctx, df: pd.DataFrame, level: str, keys: list, duration_lab
 def _order_list(ctx: Ctx) -> None:
     limit = orders_config().list_rows
     rows = data.run(orders.order_list, ctx.scope, ctx.filters, ctx.page, limit)
-    total = data.run(orders.rated_counts, ctx.scope, ctx.filters, ctx.page)
+    total = orders.rated_split(data.run(orders.status_summary, ctx.scope, ctx.filters, ctx.page, ctx.satisfied))
     count = total["yes"] + total["no"]
     st.subheader(f"订单明细（{ui.fmt_int(count)} 单）", help=DEFS["order_list"].format(list_rows=limit))
     if rows.empty:
@@ -588,7 +602,7 @@ def _order_list(ctx: Ctx) -> None:
 
 def _order_detail(row: pd.Series, shown: pd.Series) -> None:
     """The chosen order's steps with their times and the time each step took."""
-    st.markdown(f"**订单 {drilldown.plain(str(row['code']))}**：{drilldown.plain(str(shown['环节']))}")
+    st.markdown(f"**订单 {ui.markdown_literal(str(row['code']))}**：{ui.markdown_literal(str(shown['环节']))}")
     flow = order_flow()
     times = [(step.label, row[step.at]) for step in flow.steps if not pd.isna(row[step.at])]
     lines = [f"{label} {pd.Timestamp(t):%Y-%m-%d %H:%M:%S}" for label, t in times]

@@ -72,7 +72,14 @@ DEFINITIONS = {
     ),
     "funnel": "到达各环节的订单数：该环节的时间已记录即算到达（如派单时间不为空即已派单），不论订单现在处于哪个环节。",
     "open": "尚未走完流程、正在等待下一步的订单：待派单、已制单、待接单、重新派单、服务中、待评价。",
-    "overdue": "截至 {now}，在等待环节停留超过时限的订单（时限见 assets/order_flow.yaml）：{limits}。",
+    "overdue": (
+        "超时：截至 {now}，在中心可以处理的等待环节停留超过时限的订单（时限见 assets/order_flow.yaml）：{limits}。"
+        "等群众评价超过时限的不算超时，另计为“超期未评价”。"
+    ),
+    "unrated_overdue": (
+        "超期未评价：截至 {now}，服务已完成、等群众评价超过时限的订单（{limits}）。评价是群众的事，"
+        "不是中心可以处理的工作，所以不计入“超时”；在流程看板的“待评价”一栏和下方的列表中单独列出。"
+    ),
     "overdue_list": "超时订单，按开始等待的时间从早到晚排列（等得最久的在最前），最多列出 {list_rows} 条。",
     "completed": overview.DEFINITIONS["completed"],
     "rated_share": "评价率 = 已评价（评分 1–5 分）的订单数 ÷ 服务已完成的订单数（状态为“待评价”或“已完成”）。",
@@ -119,9 +126,12 @@ _county = region.alias("o_county")
 _township = region.alias("o_township")
 _station = unit.alias("o_station")
 _rated = service_order.c.rating.between(_LOW, _HIGH)
-# The team of an order: the team that took it, else the team of the volunteer who took it.
-_team_key = func.coalesce(service_order.c.team_id, volunteer.c.team_id)
-_with_volunteer = service_order.outerjoin(volunteer, volunteer.c.id == service_order.c.volunteer_id)
+# The team of an order: the team that took it, else the team of the volunteer who took it. Only
+# volunteers in a team can give one, so only they are joined: PostgreSQL then hashes the members
+# (a third of the volunteers in the city demo), not every volunteer (bench/query_fixes.md).
+_members = select(volunteer.c.id, volunteer.c.team_id).where(volunteer.c.team_id.is_not(None)).subquery("members")
+_team_key = func.coalesce(service_order.c.team_id, _members.c.team_id)
+_with_member = service_order.outerjoin(_members, _members.c.id == service_order.c.volunteer_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,11 +194,24 @@ def _ints(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 # Options of the page filters
 
 
-def stations(conn: Connection, scope: Scope) -> pd.DataFrame:
-    """Stations in scope: ``id``, ``name``, ``county_code``, ``township_code``, ``lon``, ``lat``; by township, name."""
+def stations(
+    conn: Connection, scope: Scope, county: str | None, township: str | None = None, station: int | None = None
+) -> pd.DataFrame:
+    """Stations in scope, in ``county`` and ``township`` and with id ``station`` where given (None: any):
+    ``id``, ``name``, ``county_code``, ``township_code``; by township, name.
+
+    The page asks for one district's stations (the picker) or one station (a link's), never for all of
+    a province's ~28,000."""
+    clauses = [unit.c.tier == "station", scope_clause(unit.c.county_code, scope)]
+    if county is not None:
+        clauses.append(unit.c.county_code == county)
+    if township is not None:
+        clauses.append(unit.c.township_code == township)
+    if station is not None:
+        clauses.append(unit.c.id == station)
     stmt = (
-        select(unit.c.id, unit.c.name, unit.c.county_code, unit.c.township_code, unit.c.lon, unit.c.lat)
-        .where(unit.c.tier == "station", scope_clause(unit.c.county_code, scope))
+        select(unit.c.id, unit.c.name, unit.c.county_code, unit.c.township_code)
+        .where(*clauses)
         .order_by(unit.c.county_code, unit.c.township_code, unit.c.name, unit.c.id)
     )
     return frame(conn, stmt)
@@ -219,7 +242,7 @@ def team_counts(conn: Connection, scope: Scope, filters: Filters, page: OrderFil
     ``orders`` (0 when none), by county and name."""
     counts = (
         select(_team_key.label("team_id"), func.count().label("orders"))
-        .select_from(_with_volunteer)
+        .select_from(_with_member)
         .where(order_where(scope, filters, page), _team_key.is_not(None))
         .group_by(_team_key)
         .subquery("counts")
@@ -235,13 +258,11 @@ def team_counts(conn: Connection, scope: Scope, filters: Filters, page: OrderFil
     return _ints(frame(conn, stmt), ["orders"])
 
 
-def rated_counts(conn: Connection, scope: Scope, filters: Filters, page: OrderFilters) -> dict[str, int]:
-    """Orders rated (a rating of 1–5) and not: ``{"yes": n, "no": m}``."""
-    stmt = select(func.coalesce(func.sum(case((_rated, 1), else_=0)), 0), func.count()).where(
-        order_where(scope, filters, page)
-    )
-    rated, total = conn.execute(stmt).one()
-    return {"yes": int(rated), "no": int(total) - int(rated)}
+def rated_split(summary: pd.DataFrame) -> dict[str, int]:
+    """Orders rated (a rating of 1–5) and not, ``{"yes": n, "no": m}``, from a :func:`status_summary` result
+    (its ``rated`` and ``orders`` columns: no query of its own, so the same view's summary serves both)."""
+    rated, total = int(summary["rated"].sum()), int(summary["orders"].sum())
+    return {"yes": rated, "no": total - rated}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,21 +310,28 @@ def step_counts(summary: pd.DataFrame) -> dict[str, int]:
 def overdue_by_status(
     conn: Connection, scope: Scope, filters: Filters, page: OrderFilters, now: dt.datetime
 ) -> dict[str, int]:
-    """Overdue orders as of ``now`` per status (statuses without any are absent)."""
+    """Overdue orders as of ``now`` per status, 超时 and 超期未评价 alike (statuses without any are absent);
+    :func:`overdue_totals` tells them apart."""
     stmt = (
         select(service_order.c.status, func.count())
-        .where(order_where(scope, filters, page), overdue_clause(now))
+        .where(order_where(scope, filters, page), or_(overdue_clause(now), overdue_clause(now, actionable=False)))
         .group_by(service_order.c.status)
     )
     return {status: int(n) for status, n in conn.execute(stmt)}
 
 
-def _names() -> tuple:
-    """Columns naming an order's district, township and station (with the joins they need)."""
+def overdue_totals(by_status: dict[str, int], actionable: bool = True) -> int:
+    """超时 (``actionable``) or 超期未评价 (not ``actionable``) from an :func:`overdue_by_status` result."""
+    return sum(by_status.get(wait.status, 0) for wait in order_flow().overdue_waits(actionable))
+
+
+def _names(source=service_order) -> tuple:
+    """Columns naming the district, township and station of the orders in ``source`` (``service_order`` or a
+    subquery with its ``county_code``, ``township_code`` and ``station_id``), with the joins they need."""
     joined = (
-        service_order.outerjoin(_county, _county.c.code == service_order.c.county_code)
-        .outerjoin(_township, _township.c.code == service_order.c.township_code)
-        .outerjoin(_station, _station.c.id == service_order.c.station_id)
+        source.outerjoin(_county, _county.c.code == source.c.county_code)
+        .outerjoin(_township, _township.c.code == source.c.township_code)
+        .outerjoin(_station, _station.c.id == source.c.station_id)
     )
     columns = (
         _county.c.name.label("county_name"),
@@ -314,28 +342,45 @@ def _names() -> tuple:
 
 
 def overdue_orders(
-    conn: Connection, scope: Scope, filters: Filters, page: OrderFilters, now: dt.datetime, limit: int
+    conn: Connection,
+    scope: Scope,
+    filters: Filters,
+    page: OrderFilters,
+    now: dt.datetime,
+    limit: int,
+    actionable: bool = True,
 ) -> pd.DataFrame:
-    """The overdue orders as of ``now``, longest wait first, at most ``limit``: ``id``, ``code``,
-    ``category``, ``status``, ``county_name``, ``township_name``, ``station_name``, ``placed_at``,
-    ``waiting_since``, ``waited_seconds``."""
+    """The overdue orders as of ``now`` (超时, or with ``actionable=False`` 超期未评价), longest wait first, at
+    most ``limit``: ``id``, ``code``, ``category``, ``status``, ``county_name``, ``township_name``,
+    ``station_name``, ``placed_at``, ``waiting_since``, ``waited_seconds``.
+
+    The longest waits are chosen first and named afterwards: the year's 超期未评价 are ~100,000 orders in the
+    city demo, and naming them all before keeping ``limit`` cost a hash join per name."""
     since = _waiting_since()
-    joined, names = _names()
+    o = service_order.c
+    waiting = (
+        select(o.id, o.code, o.category, o.status, o.county_code, o.township_code, o.station_id, o.placed_at)
+        .add_columns(since.label("waiting_since"))
+        .where(order_where(scope, filters, page), overdue_clause(now, actionable))
+        .order_by(since, o.id)
+        .limit(limit)
+        .subquery("waiting")
+    )
+    joined, names = _names(waiting)
+    w = waiting.c
     stmt = (
         select(
-            service_order.c.id,
-            service_order.c.code,
-            service_order.c.category,
-            service_order.c.status,
+            w.id,
+            w.code,
+            w.category,
+            w.status,
             *names,
-            service_order.c.placed_at,
-            since.label("waiting_since"),
-            cast(func.round(seconds_between(since, _as_of(now))), Float).label("waited_seconds"),
+            w.placed_at,
+            w.waiting_since,
+            cast(func.round(seconds_between(w.waiting_since, _as_of(now))), Float).label("waited_seconds"),
         )
         .select_from(joined)
-        .where(order_where(scope, filters, page), overdue_clause(now))
-        .order_by(since, service_order.c.id)
-        .limit(limit)
+        .order_by(w.waiting_since, w.id)
     )
     return frame(conn, stmt)
 
@@ -467,7 +512,7 @@ def _dimension(dimension: str) -> tuple[ColumnElement, ColumnElement, object]:
         joined = service_order.outerjoin(_station, _station.c.id == service_order.c.station_id)
         return service_order.c.station_id, _station.c.name, joined
     if dimension == "team":
-        joined = _with_volunteer.outerjoin(team, team.c.id == _team_key)
+        joined = _with_member.outerjoin(team, team.c.id == _team_key)
         accepted = service_order.c.accepted_at.is_not(None)
         return _team_key, case((_team_key.is_not(None), team.c.name), (accepted, "个人接单（未加入队伍）")), joined
     raise ValueError(f"unknown dimension {dimension!r}")
@@ -655,7 +700,7 @@ def order_list(conn: Connection, scope: Scope, filters: Filters, page: OrderFilt
     ``station_name``, ``team_name``, the step times, ``closed_at``, ``rating``, ``rating_comment``,
     ``redispatch_count``, ``close_reason``. Names and phones are personal data: mask them on screen."""
     joined, names = _names()
-    joined = joined.outerjoin(volunteer, volunteer.c.id == service_order.c.volunteer_id).outerjoin(
+    joined = joined.outerjoin(_members, _members.c.id == service_order.c.volunteer_id).outerjoin(
         team, team.c.id == _team_key
     )
     steps = [service_order.c[step.at] for step in order_flow().steps]

@@ -1,4 +1,4 @@
-"""Options of the filter bar: the districts and townships in scope, and the order categories."""
+"""Options of the filter bar: the districts and townships in scope (the categories and counts: queries.facets)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy import Connection, and_, select
 
 from dashboard.scope import Scope
-from queries.common import frame, reference, region, scope_clause, service_order
+from queries.common import frame, reference, region, scope_clause
 
 
 @reference
@@ -29,15 +29,3 @@ def townships(conn: Connection, scope: Scope) -> pd.DataFrame:
         .order_by(region.c.code)
     )
     return frame(conn, stmt)
-
-
-@reference
-def order_categories(conn: Connection, scope: Scope) -> list[str]:
-    """The service categories of the orders in scope, sorted."""
-    stmt = (
-        select(service_order.c.category)
-        .where(scope_clause(service_order.c.county_code, scope))
-        .distinct()
-        .order_by(service_order.c.category)
-    )
-    return [row[0] for row in conn.execute(stmt) if row[0]]

@@ -15,7 +15,7 @@ CATEGORIES = ["理论政策宣讲", "医疗健身"]
 
 
 def _parse(params: dict) -> tuple[Filters, list[str]]:
-    return parse(params, COUNTIES, TOWNSHIPS, CATEGORIES, TODAY)
+    return parse(params, COUNTIES, TOWNSHIPS, lambda category, _start, _end: category in CATEGORIES, TODAY)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ NOW = dt.datetime(2026, 5, 10, 12, 0, 0)
 T0 = dt.datetime(2026, 5, 10, 9, 0, 0)
 
 
-STEP_COLUMNS = ("dispatched_at", "accepted_at", "rated_at")
+STEP_COLUMNS = ("dispatched_at", "accepted_at", "completed_at", "rated_at")
 
 
 def _order(i: int, status: str, **times) -> dict:
@@ -38,6 +38,8 @@ ORDERS = [
     _order(3, "dispatched", dispatched_at=NOW - dt.timedelta(minutes=150)),  # 150 > 120: overdue
     _order(4, "accepted", dispatched_at=T0, accepted_at=NOW - dt.timedelta(hours=47)),  # 47 h < 48 h
     _order(5, "rated", dispatched_at=T0 + dt.timedelta(seconds=90), accepted_at=T0, rated_at=T0),  # done: never overdue
+    _order(6, "completed", completed_at=NOW - dt.timedelta(days=8)),  # 8 days unrated > 7 days: 超期未评价
+    _order(7, "completed", completed_at=NOW - dt.timedelta(days=6)),  # 6 days unrated: in time
 ]
 
 
@@ -54,7 +56,25 @@ def flow_db(empty_db):
 def test_overdue_orders_follow_the_limits_in_assets(flow_db):
     with flow_db.connect() as conn:
         ids = conn.execute(select(service_order.c.id).where(overdue_clause(NOW)).order_by("id")).scalars().all()
+        unrated = conn.execute(select(service_order.c.id).where(overdue_clause(NOW, actionable=False))).scalars()
+        assert list(unrated) == [6]  # waiting for the resident's rating is not 超时
     assert ids == [2, 3]
+
+
+def test_only_the_rating_wait_is_not_actionable():
+    flow = order_flow.load()
+    assert [w.status for w in flow.overdue_waits(actionable=False)] == ["completed"]
+    assert {w.status for w in flow.overdue_waits(actionable=True)} == set(flow.waits) - {"completed"}
+
+
+@pytest.mark.parametrize("replacement", ["", "actionable: 1", "actionable: 是"])
+def test_every_wait_must_say_whether_it_is_actionable(tmp_path, replacement):
+    bad = tmp_path / "order_flow.yaml"
+    text = order_flow.FLOW_FILE.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.strip().startswith("accepted:"))
+    bad.write_text(text.replace(line, line.replace("actionable: true", replacement)), encoding="utf-8")
+    with pytest.raises(order_flow.OrderFlowError, match="accepted 的 actionable"):
+        order_flow.load(bad)
 
 
 def test_seconds_between_two_timestamps(flow_db):

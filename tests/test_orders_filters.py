@@ -103,10 +103,6 @@ def test_a_pick_opens_the_next_level():
     assert drilldown.picked_key("map", {"selection": {"indices": {}, "objects": {}}}, keys) is None
 
 
-def test_names_become_literal_markdown():
-    assert drilldown.plain("徐沟镇100%_站*[x](y)") == "徐沟镇100%\\_站\\*\\[x\\]\\(y\\)"
-
-
 def test_durations_in_words():
     assert [fmt_duration(s) for s in (0, 59, 313, 600, 3599, 3600, 3720, 86400 * 2 + 3600 * 3)] == [
         "0秒",

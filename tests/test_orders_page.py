@@ -49,15 +49,18 @@ def test_kpis_and_board(url):
     at = _open(url)
     assert metric(at, "订单数") == "11"
     assert metric(at, "进行中") == "5"  # placed 6, dispatched 9, accepted 5 and 12, completed 4
-    assert metric(at, "超时") == "5"  # as of today every one of them waits far beyond its limit
+    assert metric(at, "超时") == "4"  # as of today 6, 9, 5 and 12 wait far beyond their limits
+    assert metric(at, "超期未评价") == "1"  # 4 waits for its rating: not work the centre can act on
     assert metric(at, "服务完成") == "5"
     assert metric(at, "评价率") == "80.0%"
     assert metric(at, "满意率") == "50.0%"
     board = {label: metric(at, label) for label in ("待派单", "待接单", "服务中", "待评价", "已完成", "已拒绝/取消")}
     assert board == {"待派单": "1", "待接单": "1", "服务中": "2", "待评价": "1", "已完成": "4", "已拒绝/取消": "1"}
     assert metric(at, "未知状态") == "1"
-    overdue = _table(at)
-    assert overdue["订单编号"].tolist() == ["T004", "T012", "T005", "T009", "T006"]
+    assert _table(at)["订单编号"].tolist() == ["T012", "T005", "T009", "T006"]  # 超时, longest wait first
+    assert _table(at, 1)["订单编号"].tolist() == ["T004"]  # 超期未评价, in the second tab
+    assert [m.delta for m in at.metric if m.label == "待评价"] == ["超期未评价 1"]
+    assert [m.delta for m in at.metric if m.label == "服务中"] == ["超时 2"]
 
 
 def test_step_times_section(url):
@@ -91,7 +94,11 @@ def test_page_filters_narrow_every_figure_and_stay_in_the_url(url):
 def test_options_show_their_counts_and_choosing_one_updates_the_url(clicks):
     at = _open(clicks)
     station = at.selectbox(key="_orders_station")
-    assert "赤桥村新时代文明实践站（4）" in station.options and "东湖社区新时代文明实践站（3）" in station.options
+    assert station.options == ["全部"] and station.disabled  # the picker waits for a district
+    at = _open(clicks, county="140110")
+    station = at.selectbox(key="_orders_station")
+    assert station.options == ["全部", "赤桥村新时代文明实践站（4）", "罗城社区新时代文明实践站（4）"]
+    at = _open(clicks)
     rated = at.selectbox(key="_orders_rated")
     assert rated.options == ["全部", "已评价（4）", "未评价（7）"]
     rated.set_value("yes").run()

@@ -92,12 +92,19 @@ def test_overdue_as_of_now(conn):
         "dispatched": 1,  # 9 (dispatched 03-31 11:00, > 2 h)
         "placed": 1,  # 6 (placed 03-31 23:00, > 30 min)
     }
+    by_status = orders.overdue_by_status(conn, ALL, MARCH, NONE, NOW)
+    # 超时: the waits the centre can act on (5, 12, 9, 6); 超期未评价: waiting for the resident's rating (4)
+    assert (orders.overdue_totals(by_status), orders.overdue_totals(by_status, actionable=False)) == (4, 1)
     rows = orders.overdue_orders(conn, ALL, MARCH, NONE, NOW, 10)
-    assert rows["code"].tolist() == ["T004", "T012", "T005", "T009", "T006"]  # longest wait first
-    assert rows["station_name"].tolist()[:2] == ["罗城社区新时代文明实践站"] * 2
+    assert rows["code"].tolist() == ["T012", "T005", "T009", "T006"]  # longest wait first
+    assert rows["station_name"].tolist()[0] == "罗城社区新时代文明实践站"
     six = rows.set_index("code").loc["T006"]
     assert six["waited_seconds"] == pytest.approx(37 * 3600, abs=1e-6)  # 03-31 23:00 → 04-02 12:00
-    assert orders.overdue_orders(conn, ALL, MARCH, NONE, NOW, 2)["code"].tolist() == ["T004", "T012"]
+    assert orders.overdue_orders(conn, ALL, MARCH, NONE, NOW, 2)["code"].tolist() == ["T012", "T005"]
+    unrated = orders.overdue_orders(conn, ALL, MARCH, NONE, NOW, 10, actionable=False).set_index("code")
+    assert list(unrated.index) == ["T004"]
+    # completed 03-05 16:55 (15:00 + 40 + 15 + 60 min) → 04-02 12:00: 27 days 19 h 5 min
+    assert unrated.loc["T004", "waited_seconds"] == pytest.approx((27 * 24 + 19) * 3600 + 5 * 60, abs=1e-6)
 
 
 # --- step times ----------------------------------------------------------------------------------
@@ -123,10 +130,11 @@ def test_percentiles_per_area_and_per_week(conn):
     # 清徐县: 313, 3600 → median 313 + 0.5 × 3287 = 1956.5, p90 313 + 0.9 × 3287 = 3271.3
     assert rows.loc[JINYUAN, ["p50", "p90"]].tolist() == pytest.approx([1800, 2760], abs=1e-6)
     assert rows.loc[QINGXU, ["p50", "p90"]].tolist() == pytest.approx([1956.5, 3271.3], abs=1e-6)
+    # 晋源区 超时: 5, 6 and 12 (4 waits for its rating: 超期未评价, not 超时)
     assert rows.loc[JINYUAN, ["orders", "open", "overdue", "completed", "rated", "satisfied"]].tolist() == [
         8,
         4,
-        4,
+        3,
         4,
         3,
         2,
@@ -234,8 +242,10 @@ def test_option_counts_come_from_one_grouped_query_each(conn):
     assert orders.team_counts(conn, ALL, _where(county=JINYUAN), NONE)["team_name"].tolist() == [
         "晋源区理论宣讲志愿服务队"
     ]
-    assert orders.rated_counts(conn, ALL, MARCH, NONE) == {"yes": 4, "no": 7}
-    assert orders.rated_counts(conn, ALL, MARCH, OrderFilters(station=21)) == {"yes": 1, "no": 2}
+    assert orders.rated_split(orders.status_summary(conn, ALL, MARCH, NONE, 4)) == {"yes": 4, "no": 7}
+    station = orders.status_summary(conn, ALL, MARCH, OrderFilters(station=21), 4)
+    assert orders.rated_split(station) == {"yes": 1, "no": 2}
+    assert orders.rated_split(station.iloc[0:0]) == {"yes": 0, "no": 0}  # no orders: an empty summary
 
 
 # --- demand and drill-down -----------------------------------------------------------------------
@@ -283,6 +293,16 @@ def test_areas_and_breakdown_levels(conn):
     # 晋祠镇: 接单 30, 60, 45 min (1, 2, 5) → median 45 min; 罗城街道: 90, 15, 120 min (3, 4, 12) → 90 min
     assert rows.set_index("key")["p50"].to_dict() == {T1: 2700.0, T2: 5400.0}
     assert orders.areas(conn, Scope((QINGXU,)), MARCH, "county")["key"].tolist() == [QINGXU]
+
+
+def test_stations_of_a_district_or_one_station(conn):
+    assert orders.stations(conn, ALL, JINYUAN)["id"].tolist() == [11, 12]
+    assert orders.stations(conn, ALL, JINYUAN, T2)["name"].tolist() == ["罗城社区新时代文明实践站"]
+    assert orders.stations(conn, ALL, None, None, 21)[["county_code", "township_code"]].values.tolist() == [
+        [QINGXU, "140121001"]
+    ]
+    assert orders.stations(conn, Scope((JINYUAN,)), None, None, 21).empty  # outside the scope
+    assert orders.stations(conn, ALL, None)["id"].tolist() == [11, 12, 21]
 
 
 def test_order_list_newest_first_with_names_for_masking(conn):

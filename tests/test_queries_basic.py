@@ -19,7 +19,7 @@ from dashboard.models import Base
 from dashboard.scope import Scope
 from queries import overview, quality, regions, units
 from queries.common import TABLES
-from tests.fixtures import REQUIRE_PG, database, pg_available
+from tests.fixtures import REQUIRE_PG, database, pg_available, summarise
 
 JINYUAN, QINGXU = "140110", "140121"
 PERIOD = Filters(dt.date(2026, 1, 1), dt.date(2026, 6, 30), period_key="custom")
@@ -336,6 +336,7 @@ def conn(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
             pytest.skip(reason)
     with database(request.param, tmp_path_factory.mktemp("db")) as url:
         _fill(url)
+        summarise(url)
         engine = reader_engine(url)
         with engine.connect() as connection:
             yield connection
@@ -363,11 +364,6 @@ def test_counties_and_townships_follow_the_scope(conn: Connection) -> None:
         {"code": "140110002", "name": "罗城街道", "county_code": JINYUAN},
     ]
     assert regions.counties(conn, Scope(())).empty
-
-
-def test_order_categories(conn: Connection) -> None:
-    assert regions.order_categories(conn, ALL) == ["医疗健身", "文化文艺服务", "理论政策宣讲"]
-    assert regions.order_categories(conn, ONLY_JINYUAN) == ["文化文艺服务", "理论政策宣讲"]
 
 
 # --- overview ------------------------------------------------------------------------------------

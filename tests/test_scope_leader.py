@@ -27,7 +27,7 @@ from dashboard.filters import Filters
 from dashboard.models import Base
 from dashboard.navigation import PAGES
 from dashboard.scope import Scope
-from tests.fixtures import FIXED_NOW, build_small_demo, database
+from tests.fixtures import FIXED_NOW, build_small_demo, database, summarise
 from tests.support.apptest import texts
 from tests.support.pictures import frame_picture, open_page, whole_picture
 
@@ -59,6 +59,7 @@ def two_databases(small_demo, backend, tmp_path_factory):
     with database(backend, tmp_path_factory.mktemp(f"jinyuan-{backend}")) as only:
         build_small_demo(only)
         keep_only_county(only, JINYUAN)
+        summarise(only)
         yield full, only
 
 
@@ -139,6 +140,8 @@ def test_every_query_of_a_leader_page_carries_his_scope_and_reads_only_his_distr
         for fn, args in recorder.calls:
             name = f"{fn.__module__}.{fn.__qualname__}"
             if name == "queries.access.leader_counties":  # the one query that makes the scope
+                continue
+            if name == "queries.summaries.refreshed_at":  # a time, no district's rows: differs between the copies
                 continue
             scopes = [arg for arg in args if isinstance(arg, Scope)]
             assert all(s == LEADER_SCOPE for s in scopes), f"{name} called with {scopes}"
