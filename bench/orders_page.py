@@ -17,12 +17,12 @@ import statistics
 import time
 
 from dashboard.db import reader_engine
-from dashboard.filters import Filters
+from dashboard.filters import Filters, preset_starts
 from dashboard.order_flow import order_flow
 from dashboard.orders_config import orders_config
 from dashboard.orders_filters import OrderFilters
 from dashboard.scope import Scope
-from queries import orders, regions
+from queries import facets, orders, regions
 
 
 def plan(filters: Filters, now: dt.datetime) -> dict[str, list[tuple]]:
@@ -30,17 +30,24 @@ def plan(filters: Filters, now: dt.datetime) -> dict[str, list[tuple]]:
     scope, page, cfg = Scope(None), OrderFilters(), orders_config()
     level = "township" if filters.county else "county"
     first = next(iter(order_flow().durations))
+    period, today, presets = (filters.start, filters.end), filters.end, preset_starts(filters.end)
+    earlier = facets.outside(*period, presets, today)  # the filter bar's counts, the period ending "today"
+    area = (filters.county, filters.township, filters.category)
     return {
         "common": [
             ("regions.counties", regions.counties, (scope,)),
             ("regions.townships", regions.townships, (scope,)),
-            ("regions.order_categories", regions.order_categories, (scope,)),
-            ("stations", orders.stations, (scope,)),
+            ("facets.order_facets", facets.order_facets, (scope, facets.marks(*period, presets, today), filters.end)),
+            *(
+                [("facets.earlier_orders", facets.earlier_orders, (scope, *area, earlier, filters.start))]
+                if earlier
+                else []
+            ),
+            *([("stations", orders.stations, (scope, filters.county, filters.township))] if filters.county else []),
             ("teams", orders.teams, (scope,)),
             ("station_counts", orders.station_counts, (scope, filters, page)),
             ("status_summary", orders.status_summary, (scope, filters, page, 4)),
             ("team_counts", orders.team_counts, (scope, filters, page)),
-            ("rated_counts", orders.rated_counts, (scope, filters, page)),
             ("overdue_by_status", orders.overdue_by_status, (scope, filters, page, now)),
         ],
         "flow": [("overdue_orders", orders.overdue_orders, (scope, filters, page, now, cfg.list_rows))],
@@ -66,7 +73,6 @@ def plan(filters: Filters, now: dt.datetime) -> dict[str, list[tuple]]:
         ],
         "list": [
             ("order_list", orders.order_list, (scope, filters, page, cfg.list_rows)),
-            ("rated_counts", orders.rated_counts, (scope, filters, page)),
         ],
     }
 

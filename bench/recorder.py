@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data
 from tests.support import users
-from tests.support.apptest import ROOT, _env, default_user, open_url_path
+from tests.support.apptest import ROOT, default_user, open_url_path, temporary_env
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def record(url_path: str, view: str, db_url: str, params: Mapping[str, str], tim
             rec.calls.append(Call(query_fn, args))
         return real_run(query_fn, *args)
 
-    with _env({"DASHBOARD_DB_URL": db_url, **users.env()}):
+    with temporary_env({"DASHBOARD_DB_URL": db_url, **users.env()}):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
         for key, value in params.items():
             at.query_params[key] = value

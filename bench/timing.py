@@ -66,7 +66,8 @@ def _listen(engine: Engine, captured: Captured):
     )
 
 
-def _cold_once(engine: Engine, calls: list[Call]) -> dict[str, float]:
+def cold_once(engine: Engine, calls: list[Call]) -> dict[str, float]:
+    """Seconds of each call, run one after the other on one fresh connection of ``engine`` (no cache)."""
     engine.dispose()
     times: dict[str, float] = {}
     with engine.connect() as conn:
@@ -82,7 +83,7 @@ def _warm_once(url: str, calls: list[Call]) -> dict[str, float]:
     times: dict[str, float] = {}
     for call in calls:
         start = time.perf_counter()
-        data._cached_query(call.query_fn.__module__, call.query_fn.__qualname__, url, call.args)
+        data.cached_query(call.query_fn.__module__, call.query_fn.__qualname__, url, call.args)
         times[call.name] = times.get(call.name, 0.0) + time.perf_counter() - start
     return times
 
@@ -93,10 +94,10 @@ def time_page(url: str, calls: list[Call], runs: int) -> tuple[PageTimes, Captur
     captured = Captured()
     stop = _listen(engine, captured)
     try:
-        first = _cold_once(engine, calls)
+        first = cold_once(engine, calls)
     finally:
         stop()
-    cold_runs = [first] + [_cold_once(engine, calls) for _ in range(runs - 1)]
+    cold_runs = [first] + [cold_once(engine, calls) for _ in range(runs - 1)]
     _warm_once(url, calls)  # fill the cache
     warm_runs = [_warm_once(url, calls) for _ in range(runs)]
     per_call = {name: statistics.median(run[name] for run in cold_runs) for name in first}

@@ -1,5 +1,7 @@
 """The typical views the benchmark opens on every page, as URL parameters of the global filter bar.
 
+- ``city·year``: the default view every page opens with, no URL parameters (the whole city or
+  province, ``dashboard.filters.DEFAULT_PERIOD``: this year);
 - ``city·month``: the whole city (province), this month;
 - ``district·half``: the busiest district (most orders), this half-year;
 - ``station·half``: the busiest station of that district, this half-year (``station`` is a URL
@@ -41,8 +43,9 @@ def busiest(conn: Connection) -> tuple[str, int]:
 
 
 def typical_views(county: str, station: int) -> list[View]:
-    """The three views, for the given busiest district and station."""
+    """The four views, the default first, for the given busiest district and station."""
     return [
+        View("city·year", {}),
         View("city·month", {"period": "month"}),
         View("district·half", {"period": "half", "county": county}),
         View("station·half", {"period": "half", "county": county, "station": str(station)}, needs_station_filter=True),

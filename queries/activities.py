@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, literal, select, true
+from sqlalchemy import Connection, Subquery, and_, case, func, literal, select, true
 
 from dashboard import scoring
 from dashboard.scope import Scope
@@ -96,43 +96,67 @@ def period_months(filters: Filters) -> list[str]:
     return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
 
 
-def _group_code(units: pd.DataFrame, group: str) -> pd.Series:
+def _group_key(group: str):
+    """The unit column a county (``county``) or township (``township``) grouping keys on."""
     if group not in GROUPS:
         raise ValueError(f"unknown group {group!r}")
-    return units["county_code" if group == "county" else "township_code"]
+    return unit.c.county_code if group == "county" else unit.c.township_code
+
+
+def _group_sizes(conn: Connection, scope: Scope, filters: Filters, tier: str, group: str) -> pd.DataFrame:
+    """Units of ``tier`` in the area per county or township: ``code``, ``name``, ``units``; ordered by code
+    (units without a township last)."""
+    key = _group_key(group)
+    named = region.alias("group_region")
+    stmt = (
+        select(key.label("code"), func.min(named.c.name).label("name"), func.count().label("units"))
+        .select_from(unit.outerjoin(named, named.c.code == key))
+        .where(_unit_area(scope, filters, (tier,)))
+        .group_by(key)
+        .order_by(key.asc().nulls_last())
+    )
+    return frame(conn, stmt, ["code", "name", "units"]).astype({"units": "int64"})
+
+
+_COUNTS = ("active", "met", "uploaded", "theory")
+
+
+def _met(cells: Subquery):
+    """A unit-month of ``evidence.activity_months`` meets the monthly rule: an activity with every material."""
+    return cells.c.complete >= 1
 
 
 def coverage(conn: Connection, scope: Scope, filters: Filters, tier: str, group: str) -> pd.DataFrame:
     """Per county or township (``group``) and month of the period: how many units of ``tier`` met the rule.
 
-    Built on ``queries.evidence.activity_months`` (the rubrics' evidence, aggregated per unit and month in
-    SQL). Columns ``code``, ``name``, ``units`` (units of the tier in the group), ``month``, ``active``
-    (held an activity), ``met`` (an activity with all materials), ``uploaded``, ``theory`` (held a theory
-    lecture); one row per group and month of the period, zeros included.
+    Built on ``queries.evidence.activity_months`` (the rubrics' evidence per unit and month), counted per
+    group and month in SQL. Columns ``code``, ``name``, ``units`` (units of the tier in the group),
+    ``month``, ``active`` (held an activity), ``met`` (an activity with all materials), ``uploaded``,
+    ``theory`` (held a theory lecture); one row per group and month of the period, zeros included.
     """
-    units = units_of(conn, scope, filters, (tier,))
-    units = units.assign(code=_group_code(units, group), group_name=units[f"{group}_name"])
-    cells = evidence.activity_months(conn, scope, filters, tier)
-    cells = cells.merge(units[["unit_id", "code"]], on="unit_id")
-    flags = pd.DataFrame(
-        {
-            "code": cells["code"],
-            "month": cells["month"],
-            "active": cells["activities"] > 0,
-            "met": cells["complete"] >= 1,
-            "uploaded": cells["uploaded"] >= 1,
-            "theory": cells["theory_lectures"] >= 1,
-        }
+    key = _group_key(group)
+    cells = evidence.activity_months_query(scope, filters, tier).subquery("cells")
+    flags = {
+        "active": cells.c.activities > 0,
+        "met": _met(cells),
+        "uploaded": cells.c.uploaded >= 1,
+        "theory": cells.c.theory_lectures >= 1,
+    }
+    stmt = (
+        select(
+            key.label("code"),
+            cells.c.month,
+            *(func.sum(case((flag, 1), else_=0)).label(n) for n, flag in flags.items()),
+        )
+        .select_from(cells.join(unit, unit.c.id == cells.c.unit_id))
+        .group_by(key, cells.c.month)
     )
-    counted = flags.groupby(["code", "month"])[list(_COUNTS)].sum()
-    sizes = units.groupby("code", dropna=False).agg(name=("group_name", "first"), units=("unit_id", "size"))
+    counted = frame(conn, stmt, ["code", "month", *_COUNTS]).set_index(["code", "month"])
+    sizes = _group_sizes(conn, scope, filters, tier, group).set_index("code")
     grid = pd.MultiIndex.from_product([sizes.index, period_months(filters)], names=["code", "month"])
     out = counted.reindex(grid, fill_value=0).reset_index().merge(sizes.reset_index(), on="code")
     out = out[["code", "name", "units", "month", *_COUNTS]]
     return out.astype({name: "int64" for name in ("units", *_COUNTS)})
-
-
-_COUNTS = ("active", "met", "uploaded", "theory")
 
 
 def by_area_month(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
@@ -196,22 +220,34 @@ def rule_summary(conn: Connection, scope: Scope, filters: Filters, tier: str, gr
 
     Columns ``code``, ``name``, ``units``, ``months`` (months of the period), ``met_months`` (unit-months
     met), ``every_month`` (units that met it in every month), ``month_share`` (met_months ÷ units × months),
-    ``every_share`` (every_month ÷ units); ordered by code.
+    ``every_share`` (every_month ÷ units); ordered by code (units without a township last). Counted in SQL
+    on ``queries.evidence.activity_months``.
     """
-    units = units_of(conn, scope, filters, (tier,))
-    units = units.assign(code=_group_code(units, group), group_name=units[f"{group}_name"])
-    cells = evidence.activity_months(conn, scope, filters, tier)
-    met = cells[cells["complete"] >= 1].groupby("unit_id").size()
+    key = _group_key(group)
     months = len(period_months(filters))
-    units["met_months"] = units["unit_id"].map(met).fillna(0).astype("int64")
-    units["every"] = units["met_months"] >= months
-    out = units.groupby("code", dropna=False).agg(
-        name=("group_name", "first"),
-        units=("unit_id", "size"),
-        met_months=("met_months", "sum"),
-        every_month=("every", "sum"),
+    cells = evidence.activity_months_query(scope, filters, tier).subquery("cells")
+    met = (
+        select(cells.c.unit_id, func.count().label("met_months"))
+        .where(_met(cells))
+        .group_by(cells.c.unit_id)
+        .subquery("met")
     )
-    out = out.reset_index().astype({"units": "int64", "met_months": "int64", "every_month": "int64"})
+    named = region.alias("group_region")
+    stmt = (
+        select(
+            key.label("code"),
+            func.min(named.c.name).label("name"),
+            func.count().label("units"),
+            func.coalesce(func.sum(met.c.met_months), 0).label("met_months"),
+            func.sum(case((met.c.met_months >= months, 1), else_=0)).label("every_month"),
+        )
+        .select_from(unit.outerjoin(met, met.c.unit_id == unit.c.id).outerjoin(named, named.c.code == key))
+        .where(_unit_area(scope, filters, (tier,)))
+        .group_by(key)
+        .order_by(key.asc().nulls_last())
+    )
+    out = frame(conn, stmt, ["code", "name", "units", "met_months", "every_month"])
+    out = out.astype({"units": "int64", "met_months": "int64", "every_month": "int64"})
     out.insert(3, "months", months)
     out["month_share"] = out["met_months"] / (out["units"] * months)
     out["every_share"] = out["every_month"] / out["units"]
@@ -221,17 +257,21 @@ def rule_summary(conn: Connection, scope: Scope, filters: Filters, tier: str, gr
 def meeting_coverage(conn: Connection, scope: Scope, filters: Filters, group: str) -> pd.DataFrame:
     """Stations with at least one 评议会 per county or township (``group``) and quarter of the period.
 
-    Built on ``queries.evidence.meeting_months``. Columns ``code``, ``name``, ``units`` (stations),
-    ``quarter`` ('YYYY-Qn'), ``met``; one row per group and quarter the period touches.
+    Built on ``queries.evidence.meeting_months`` (the unit-months with a meeting, keyed by group in SQL).
+    Columns ``code``, ``name``, ``units`` (stations), ``quarter`` ('YYYY-Qn'), ``met``; one row per group
+    and quarter the period touches.
     """
-    units = units_of(conn, scope, filters, ("station",))
-    units = units.assign(code=_group_code(units, group), group_name=units[f"{group}_name"])
-    meetings = evidence.meeting_months(conn, scope, filters, "station")
-    meetings = meetings.assign(quarter=[scoring.quarter_key(m) for m in meetings["month"]])
-    held = meetings[meetings["meetings"] > 0].drop_duplicates(["unit_id", "quarter"])
-    held = held.merge(units[["unit_id", "code"]], on="unit_id")
+    key = _group_key(group)
+    cells = evidence.meeting_months_query(scope, filters, "station").subquery("cells")
+    stmt = (
+        select(key.label("code"), cells.c.unit_id, cells.c.month)
+        .select_from(cells.join(unit, unit.c.id == cells.c.unit_id))
+        .where(cells.c.meetings > 0)
+    )
+    held = frame(conn, stmt, ["code", "unit_id", "month"])
+    held = held.assign(quarter=[scoring.quarter_key(m) for m in held["month"]]).drop_duplicates(["unit_id", "quarter"])
     counted = held.groupby(["code", "quarter"]).size().rename("met")
-    sizes = units.groupby("code", dropna=False).agg(name=("group_name", "first"), units=("unit_id", "size"))
+    sizes = _group_sizes(conn, scope, filters, "station", group).set_index("code")
     quarters = list(dict.fromkeys(scoring.quarter_key(m) for m in period_months(filters)))
     grid = pd.MultiIndex.from_product([sizes.index, quarters], names=["code", "quarter"])
     out = counted.reindex(grid, fill_value=0).reset_index().merge(sizes.reset_index(), on="code")
@@ -242,17 +282,26 @@ def chaxiang_coverage(conn: Connection, scope: Scope, filters: Filters) -> pd.Da
     """Counties whose villages held 茶乡微讲堂 in the year of the period's end, with the villages covered.
 
     Built on ``queries.evidence.chaxiang_villages`` (an institute's villages are the village-level regions
-    of its township). Columns ``code``, ``name``, ``villages``, ``covered``, ``share``; counties without
-    any lecture that year are left out.
+    of its township), counted per county in SQL (a village counts once). Columns ``code``, ``name``,
+    ``villages``, ``covered``, ``share``; counties without any lecture that year are left out.
     """
     year_start, year_end = year_to_end(filters)
-    villages = evidence.chaxiang_villages(conn, scope, replace(filters, start=year_start, end=year_end))
-    institutes = units_of(conn, scope, filters, ("institute",))[["unit_id", "county_code", "county_name"]]
-    villages = villages.merge(institutes, on="unit_id").drop_duplicates("village_code")
-    per_county = villages.groupby(["county_code", "county_name"]).agg(
-        villages=("village_code", "size"), covered=("lectures", lambda n: int((n > 0).sum()))
+    year = replace(filters, start=year_start, end=year_end)
+    rows = evidence.chaxiang_villages_query(scope, year).subquery("villages")
+    named = region.alias("chaxiang_county")
+    covered = func.count(func.distinct(case((rows.c.lectures > 0, rows.c.village_code))))
+    stmt = (
+        select(
+            unit.c.county_code.label("code"),
+            func.min(named.c.name).label("name"),
+            func.count(func.distinct(rows.c.village_code)).label("villages"),
+            covered.label("covered"),
+        )
+        .select_from(rows.join(unit, unit.c.id == rows.c.unit_id).outerjoin(named, named.c.code == unit.c.county_code))
+        .group_by(unit.c.county_code)
+        .having(covered > 0)
+        .order_by(unit.c.county_code)
     )
-    out = per_county[per_county["covered"] > 0].reset_index()
-    out = out.rename(columns={"county_code": "code", "county_name": "name"})
+    out = frame(conn, stmt, ["code", "name", "villages", "covered"])
     out["share"] = out["covered"] / out["villages"]
     return out.astype({"villages": "int64", "covered": "int64"})

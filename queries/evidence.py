@@ -22,9 +22,23 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, FromClause, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    FromClause,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from dashboard.scope import Scope
+from queries import summaries
 from queries.common import (
     MEDIA_LEVELS,
     TABLES,
@@ -35,7 +49,6 @@ from queries.common import (
     period_clause,
     region,
     unit,
-    volunteer,
 )
 
 if TYPE_CHECKING:
@@ -110,6 +123,12 @@ def _belongs(table, owner: FromClause, records: str) -> ColumnElement[bool]:
     return table.c.unit_id == owner.c.id
 
 
+def news_item() -> ColumnElement[str]:
+    """The news item a media report tells: its ``story_key``; ``#`` and its id when it has none (a report without
+    ``story_key`` is a news item of its own). Publicity counts and the media points both group by it."""
+    return func.coalesce(media_report.c.story_key, literal("#") + cast(media_report.c.id, String))
+
+
 def media_stories(
     conn: Connection,
     scope: Scope,
@@ -128,7 +147,7 @@ def media_stories(
     """
     owner, clauses = _owners(scope, filters, tier, unit_id)
     rank = case({level: i + 1 for i, level in enumerate(MEDIA_LEVELS)}, value=media_report.c.level, else_=0)
-    story = func.coalesce(media_report.c.story_key, literal("#") + cast(media_report.c.id, String))
+    story = news_item()
     rows = (
         select(
             owner.c.id.label("unit_id"),
@@ -180,23 +199,15 @@ def media_unknown_levels(conn: Connection, scope: Scope, filters: Filters) -> in
     return int(conn.execute(stmt).scalar_one())
 
 
-def activity_months(
-    conn: Connection,
+def activity_months_query(
     scope: Scope,
     filters: Filters,
     tier: str | None = None,
     unit_id: int | None = None,
     require: Sequence[str] = MATERIALS,
     records: str = "unit",
-) -> pd.DataFrame:
-    """Per unit and month of the window that had activities: what was held and with which materials.
-
-    Columns: ``unit_id``, ``month`` (``'YYYY-MM'``), ``activities`` (held that month), ``complete``
-    (of them, with every material in ``require``: plan, record, photos, results), ``uploaded`` (of
-    them, uploaded to the platform with photos or a record), ``theory_lectures`` (of them, of kind
-    theory_lecture). Months without any activity have no row. A month counts for the monthly
-    activity rule when ``complete`` ≥ 1 (``dashboard.scoring.monthly_activity``).
-    """
+) -> Select:
+    """The SELECT behind :func:`activity_months` (same columns, no order), for queries that aggregate it further."""
     unknown = set(require) - set(MATERIALS)
     if unknown:
         raise ValueError(f"unknown materials {sorted(unknown)}")
@@ -219,19 +230,35 @@ def activity_months(
         )
         .subquery("held")
     )
-    stmt = (
-        select(
-            rows.c.unit_id,
-            rows.c.month,
-            func.count().label("activities"),
-            func.sum(rows.c.complete).label("complete"),
-            func.sum(rows.c.uploaded).label("uploaded"),
-            func.sum(rows.c.lecture).label("theory_lectures"),
-        )
-        .group_by(rows.c.unit_id, rows.c.month)
-        .order_by(rows.c.unit_id, rows.c.month)
-    )
-    df = frame(conn, stmt)
+    return select(
+        rows.c.unit_id,
+        rows.c.month,
+        func.count().label("activities"),
+        func.sum(rows.c.complete).label("complete"),
+        func.sum(rows.c.uploaded).label("uploaded"),
+        func.sum(rows.c.lecture).label("theory_lectures"),
+    ).group_by(rows.c.unit_id, rows.c.month)
+
+
+def activity_months(
+    conn: Connection,
+    scope: Scope,
+    filters: Filters,
+    tier: str | None = None,
+    unit_id: int | None = None,
+    require: Sequence[str] = MATERIALS,
+    records: str = "unit",
+) -> pd.DataFrame:
+    """Per unit and month of the window that had activities: what was held and with which materials.
+
+    Columns: ``unit_id``, ``month`` (``'YYYY-MM'``), ``activities`` (held that month), ``complete``
+    (of them, with every material in ``require``: plan, record, photos, results), ``uploaded`` (of
+    them, uploaded to the platform with photos or a record), ``theory_lectures`` (of them, of kind
+    theory_lecture); ordered by unit and month. Months without any activity have no row. A month
+    counts for the monthly activity rule when ``complete`` ≥ 1 (``dashboard.scoring.monthly_activity``).
+    """
+    stmt = activity_months_query(scope, filters, tier, unit_id, require, records)
+    df = frame(conn, stmt.order_by(stmt.selected_columns.unit_id, stmt.selected_columns.month))
     for column in ("activities", "complete", "uploaded", "theory_lectures"):
         df[column] = df[column].astype("int64")
     return df
@@ -275,15 +302,10 @@ def summary_months(
     return df
 
 
-def meeting_months(
-    conn: Connection,
-    scope: Scope,
-    filters: Filters,
-    tier: str | None = None,
-    unit_id: int | None = None,
-    records: str = "unit",
-) -> pd.DataFrame:
-    """文明实践评议会 held in the window: ``unit_id``, ``month`` (``'YYYY-MM'``), ``meetings``."""
+def meeting_months_query(
+    scope: Scope, filters: Filters, tier: str | None = None, unit_id: int | None = None, records: str = "unit"
+) -> Select:
+    """The SELECT behind :func:`meeting_months` (same columns, no order), for queries that aggregate it further."""
     owner, clauses = _owners(scope, filters, tier, unit_id)
     rows = (
         select(owner.c.id.label("unit_id"), month_of(evaluation_meeting.c.held_on).label("month"))
@@ -295,12 +317,20 @@ def meeting_months(
         )
         .subquery("meetings")
     )
-    stmt = (
-        select(rows.c.unit_id, rows.c.month, func.count().label("meetings"))
-        .group_by(rows.c.unit_id, rows.c.month)
-        .order_by(rows.c.unit_id, rows.c.month)
-    )
-    df = frame(conn, stmt)
+    return select(rows.c.unit_id, rows.c.month, func.count().label("meetings")).group_by(rows.c.unit_id, rows.c.month)
+
+
+def meeting_months(
+    conn: Connection,
+    scope: Scope,
+    filters: Filters,
+    tier: str | None = None,
+    unit_id: int | None = None,
+    records: str = "unit",
+) -> pd.DataFrame:
+    """文明实践评议会 held in the window: ``unit_id``, ``month`` (``'YYYY-MM'``), ``meetings``; by unit and month."""
+    stmt = meeting_months_query(scope, filters, tier, unit_id, records)
+    df = frame(conn, stmt.order_by(stmt.selected_columns.unit_id, stmt.selected_columns.month))
     df["meetings"] = df["meetings"].astype("int64")
     return df
 
@@ -341,20 +371,15 @@ def volunteer_shares(
         raise ValueError(f"no volunteer-share rule for tier {tier!r}")
     owner, clauses = _owners(scope, filters, tier, unit_id)
     if area == "county":
-        key, owner_key = volunteer.c.county_code, owner.c.county_code
+        key, owner_key = "county_code", owner.c.county_code
         people = select(region.c.code, region.c.population).where(region.c.level == "county").subquery("people")
     elif area == "township":
-        key, owner_key = volunteer.c.township_code, owner.c.township_code
+        key, owner_key = "township_code", owner.c.township_code
         people = _township_population()
     else:
-        key, owner_key = volunteer.c.unit_id, owner.c.id
+        key, owner_key = "unit_id", owner.c.id
         people = select(region.c.code, region.c.population).subquery("people")
-    registered = (
-        select(key.label("key"), func.count().label("volunteers"))
-        .where(area_clause(volunteer, scope, filters, township=False), volunteer.c.registered_on <= filters.end)
-        .group_by(key)
-        .subquery("registered")
-    )
+    registered = summaries.registered(conn, scope, filters, [key], township=False)
     population_key = owner.c.region_code if area == "unit" else owner_key
     stmt = (
         select(
@@ -363,7 +388,7 @@ def volunteer_shares(
             people.c.population,
         )
         .select_from(
-            owner.outerjoin(registered, registered.c.key == owner_key).outerjoin(
+            owner.outerjoin(registered, registered.c[key] == owner_key).outerjoin(
                 people, people.c.code == population_key
             )
         )
@@ -377,12 +402,8 @@ def volunteer_shares(
     return df
 
 
-def chaxiang_villages(conn: Connection, scope: Scope, filters: Filters, unit_id: int | None = None) -> pd.DataFrame:
-    """Each institute's villages/communities and the 茶乡微讲堂 their stations held in the window.
-
-    Columns: ``unit_id`` (the institute), ``village_code``, ``village_name``, ``lectures`` (0 when none).
-    The villages of an institute are the village-level regions of its township.
-    """
+def chaxiang_villages_query(scope: Scope, filters: Filters, unit_id: int | None = None) -> Select:
+    """The SELECT behind :func:`chaxiang_villages` (same columns, no order), for queries that aggregate it further."""
     owner, clauses = _owners(scope, filters, "institute", unit_id)
     village = region.alias("village")
     station = unit.alias("station")
@@ -398,7 +419,7 @@ def chaxiang_villages(conn: Connection, scope: Scope, filters: Filters, unit_id:
         .group_by(station.c.region_code)
         .subquery("lectures")
     )
-    stmt = (
+    return (
         select(
             owner.c.id.label("unit_id"),
             village.c.code.label("village_code"),
@@ -411,9 +432,18 @@ def chaxiang_villages(conn: Connection, scope: Scope, filters: Filters, unit_id:
             ).outerjoin(lectures, lectures.c.code == village.c.code)
         )
         .where(*clauses)
-        .order_by(owner.c.id, village.c.code)
     )
-    df = frame(conn, stmt)
+
+
+def chaxiang_villages(conn: Connection, scope: Scope, filters: Filters, unit_id: int | None = None) -> pd.DataFrame:
+    """Each institute's villages/communities and the 茶乡微讲堂 their stations held in the window.
+
+    Columns: ``unit_id`` (the institute), ``village_code``, ``village_name``, ``lectures`` (0 when none);
+    ordered by institute and village. The villages of an institute are the village-level regions of its
+    township.
+    """
+    stmt = chaxiang_villages_query(scope, filters, unit_id)
+    df = frame(conn, stmt.order_by(stmt.selected_columns.unit_id, stmt.selected_columns.village_code))
     df["lectures"] = df["lectures"].astype("int64")
     return df
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Connection, String, and_, case, cast, func, literal, select
+from sqlalchemy import Connection, and_, case, func, literal, select
 
 from dashboard import scoring
 from dashboard.rubric_rules import standard_of
@@ -91,14 +91,13 @@ def by_group(conn: Connection, scope: Scope, filters: Filters, group: str) -> pd
         named = region.alias("media_region")
         joined = joined.outerjoin(named, named.c.code == key)
         name, tier = named.c.name, literal(None)
-    story = func.coalesce(media_report.c.story_key, "#" + cast(media_report.c.id, String))
     stmt = (
         select(
             key.label("code"),
             func.min(name).label("name"),
             func.min(tier).label("tier"),
             func.count().label("reports"),
-            func.count(func.distinct(story)).label("stories"),
+            func.count(func.distinct(evidence.news_item())).label("stories"),
             *_level_sums(),
         )
         .select_from(joined)
@@ -191,10 +190,13 @@ def points_by_unit(conn: Connection, scope: Scope, filters: Filters) -> pd.DataF
             continue
         standard = found[1]
         stories = evidence.media_stories(conn, scope, filters, tier)
-        for unit_id, items in stories.groupby("unit_id"):
-            told = [scoring.Story(level=level) for level in items["level"]]
+        levels: dict[int, list[str]] = {}  # per unit, in plain lists: a pandas group per unit cost 0.3 ms each
+        for unit_id, level in zip(stories["unit_id"].tolist(), stories["level"].tolist(), strict=True):
+            levels.setdefault(int(unit_id), []).append(level)
+        for unit_id, unit_levels in sorted(levels.items()):
+            told = [scoring.Story(level=level) for level in unit_levels]
             outcome = scoring.media_points(told, standard.rule, standard.points, standard.may_exceed)
-            rows.append((int(unit_id), tier, len(told), outcome.points, standard.points))
+            rows.append((unit_id, tier, len(told), outcome.points, standard.points))
     df = pd.DataFrame(rows, columns=["unit_id", "tier", "stories", "points", "nominal"])
     return df.astype({"unit_id": "int64", "stories": "int64", "points": "float64", "nominal": "float64"})
 

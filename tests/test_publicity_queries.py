@@ -47,6 +47,7 @@ def test_points(conn: Connection) -> None:
     points = publicity.points_by_unit(conn, ALL, PERIOD)
     got = {r.unit_id: (r.tier, r.stories, r.points) for r in points.itertuples()}
     assert got == {2: ("institute", 3, 6.0), 3: ("station", 1, 6.0), 5: ("platform", 6, 10.0), 7: ("institute", 1, 5.0)}
+    assert points["unit_id"].tolist() == [5, 2, 7, 3]  # by tier (platform, institute, station), then unit id
     by_county = publicity.points_by_group(conn, ALL, PERIOD, "county")
     assert dict(zip(by_county["code"], by_county["points"], strict=True)) == {A: 22.0, B: 5.0}
     by_unit = publicity.points_by_group(conn, Scope((B,)), PERIOD, "unit")

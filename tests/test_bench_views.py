@@ -1,0 +1,29 @@
+"""The bench's typical views: the first one is the view every page opens with."""
+
+import datetime as dt
+
+from bench import views
+from dashboard.filters import DEFAULT_PERIOD, parse
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def _parsed(params):
+    return parse(params, {"140105"}, {"140105001": "140105"}, lambda *_: True, TODAY)
+
+
+def test_the_first_view_is_the_default_one():
+    first = views.typical_views("140105", 7)[0]
+    assert first.name == "city·year"
+    filters, notices = _parsed(first.params)
+    assert notices == []
+    assert (filters.period_key, filters.county, filters.township) == (DEFAULT_PERIOD, None, None)
+    assert (filters.start, filters.end) == (dt.date(2026, 1, 1), TODAY)
+
+
+def test_the_other_views_narrow_the_period_or_the_area():
+    names = [view.name for view in views.typical_views("140105", 7)]
+    assert names == ["city·year", "city·month", "district·half", "station·half"]
+    station = views.typical_views("140105", 7)[3]
+    assert station.params == {"period": "half", "county": "140105", "station": "7"}
+    assert station.needs_station_filter
