@@ -5,7 +5,8 @@
 unit-tested. :func:`filter_bar` renders the bar in the sidebar and keeps ``st.query_params`` in
 step with it, so a copied link reopens the same view; on a page switch (which starts from a
 bare URL) the last filters of the session are restored. Its notices last through the reruns that
-follow (``dashboard.notices``). Every option shows its order count (``queries.facets``: one grouped
+follow (``dashboard.notices``). Every option shows its order count, marked 单 (orders, also on the
+pages about volunteers or activities) (``queries.facets``: one grouped
 query over the chosen period, one count of the orders before it for the longer presets); the category
 options are the categories with orders in the period, and the chosen one.
 
@@ -74,9 +75,15 @@ def preset_starts(today: dt.date) -> dict[str, dt.date]:
     return {key: preset_range(key, today)[0] for key in PRESETS}
 
 
-def counted(name: str, count: int | None) -> str:
-    """An option with its order count, e.g. ``小店区（3,214）``; the name alone when there is no count."""
-    return name if count is None else f"{name}（{count:,}）"
+ORDERS_UNIT = (
+    " 单"  # the global bar's counts are orders on every page: said, so 志愿者 pages do not read them as people
+)
+
+
+def counted(name: str, count: int | None, unit: str = "") -> str:
+    """An option with its count, e.g. ``小店区（3,214）`` or, with ``unit=" 单"``, ``小店区（3,214 单）``; the name
+    alone when there is no count."""
+    return name if count is None else f"{name}（{count:,}{unit}）"
 
 
 def param_value(params: Mapping[str, str | list[str]], key: str) -> str | None:
@@ -330,7 +337,7 @@ def filter_bar(scope: Scope) -> Filters:
         st.selectbox(
             "时间范围",
             [key for key in period_labels if key in PERIOD_KEYS],
-            format_func=lambda key: counted(period_labels[key].label, period_counts.get(key)),
+            format_func=lambda key: counted(period_labels[key].label, period_counts.get(key), ORDERS_UNIT),
             key=_WIDGET_KEYS["period"],
             on_change=_on_change,
             args=("period", filters),
@@ -345,7 +352,9 @@ def filter_bar(scope: Scope) -> Filters:
         st.selectbox(
             "区县",
             [ALL, *county_names],
-            format_func=lambda code: counted(county_names.get(code, "全部区县"), counts.counties.get(code, 0)),
+            format_func=lambda code: counted(
+                county_names.get(code, "全部区县"), counts.counties.get(code, 0), ORDERS_UNIT
+            ),
             key=_WIDGET_KEYS["county"],
             on_change=_on_change,
             args=("county", filters),
@@ -355,7 +364,7 @@ def filter_bar(scope: Scope) -> Filters:
             "乡镇（街道）",
             township_options,
             format_func=lambda code: counted(
-                township_names.get(code, "全部乡镇（街道）"), counts.townships.get(code, 0)
+                township_names.get(code, "全部乡镇（街道）"), counts.townships.get(code, 0), ORDERS_UNIT
             ),
             key=_WIDGET_KEYS["township"],
             on_change=_on_change,
@@ -366,7 +375,9 @@ def filter_bar(scope: Scope) -> Filters:
         st.selectbox(
             "服务类别",
             [ALL, *categories],
-            format_func=lambda category: counted(category or "全部类别", counts.categories.get(category, 0)),
+            format_func=lambda category: counted(
+                category or "全部类别", counts.categories.get(category, 0), ORDERS_UNIT
+            ),
             key=_WIDGET_KEYS["category"],
             on_change=_on_change,
             args=("category", filters),

@@ -48,24 +48,31 @@ def _options(at, name: str) -> list[str]:
 def test_every_option_shows_its_order_count(url):
     at = run_page("orders", url, MARCH_PARAMS)
     assert not at.exception
-    assert _options(at, "county") == ["全部区县（11）", "晋源区（8）", "清徐县（3）"]
-    assert _options(at, "category") == ["全部类别（11）", "助老助残（5）", "文艺演出（4）", "法律咨询（2）"]
-    assert "自定义（11）" in _options(at, "period")
+    assert _options(at, "county") == ["全部区县（11 单）", "晋源区（8 单）", "清徐县（3 单）"]
+    assert _options(at, "category") == ["全部类别（11 单）", "助老助残（5 单）", "文艺演出（4 单）", "法律咨询（2 单）"]
+    assert "自定义（11 单）" in _options(at, "period")
 
 
 def test_counts_respect_the_other_filters_and_not_their_own(url):
     at = run_page("orders", url, {**MARCH_PARAMS, "county": JINYUAN, "category": "文艺演出"})
-    assert _options(at, "county") == ["全部区县（4）", "晋源区（4）", "清徐县（0）"]  # category applied
-    assert _options(at, "township") == ["全部乡镇（街道）（4）", "晋祠镇（0）", "罗城街道（4）"]
+    assert _options(at, "county") == ["全部区县（4 单）", "晋源区（4 单）", "清徐县（0 单）"]  # category applied
+    assert _options(at, "township") == ["全部乡镇（街道）（4 单）", "晋祠镇（0 单）", "罗城街道（4 单）"]
     # the chosen district applies, the chosen category does not: 法律咨询 has no orders in 晋源区, still listed
-    assert _options(at, "category") == ["全部类别（8）", "助老助残（4）", "文艺演出（4）", "法律咨询（0）"]
-    assert "自定义（4）" in _options(at, "period")
+    assert _options(at, "category") == ["全部类别（8 单）", "助老助残（4 单）", "文艺演出（4 单）", "法律咨询（0 单）"]
+    assert "自定义（4 单）" in _options(at, "period")
 
 
 def test_a_leader_sees_counts_of_his_district_only(url):
     at = run_page("orders", url, MARCH_PARAMS, user="leader")  # 李新春: 晋源区
-    assert _options(at, "county") == ["全部区县（8）", "晋源区（8）"]
-    assert _options(at, "category") == ["全部类别（8）", "助老助残（4）", "文艺演出（4）"]  # 法律咨询 is 清徐县's
+    assert _options(at, "county") == ["全部区县（8 单）", "晋源区（8 单）"]
+    # 法律咨询 is 清徐县's
+    assert _options(at, "category") == ["全部类别（8 单）", "助老助残（4 单）", "文艺演出（4 单）"]
+
+
+def test_on_a_page_about_volunteers_the_counts_say_they_are_orders(url):
+    at = run_page("volunteers", url, MARCH_PARAMS)
+    assert not at.exception
+    assert _options(at, "county") == ["全部区县（11 单）", "晋源区（8 单）", "清徐县（3 单）"]
 
 
 @pytest.mark.parametrize(
