@@ -1,8 +1,9 @@
 """The wall's look: a dark theme scoped to the wall page, and the kiosk mode that hides Streamlit's chrome.
 
 The rules apply only while the page holds the ``wall-root`` marker (``.stApp:has(.wall-root)``), so
-the office pages keep their light red/gold theme. The outage banner floats at the bottom of the
-screen, so the layout never shifts; the app shell's invisible components (the log-in cookie) take no
+the office pages keep their light red/gold theme. The outage banner floats over the top edge of the
+map, so the layout never shifts and no figure or note is covered (at the bottom it hid the
+data-quality note under the map); the app shell's invisible components (the log-in cookie) take no
 room. Colours come from ``assets/wall.yaml``. Sizes are
 for a 1920×1080 screen, readable from five metres; on a screen twice as wide (3840×2160) the whole
 page is zoomed by two, so the layout stays the same. Elements never fade while a refresh runs.
@@ -48,7 +49,7 @@ _TEMPLATE = """
   position: absolute; width: 0; height: 0; overflow: hidden;
 }}
 {s} .wall-banner {{
-  position: fixed; left: 26%; right: 26%; bottom: 18px; z-index: 1000;
+  position: fixed; left: 26%; right: 26%; top: 222px; z-index: 1000;
   font-size: 28px; font-weight: 700; text-align: center; color: #FFFFFF; padding: 10px 0;
   background: rgba(190, 24, 36, 0.94); border: 2px solid {alert}; border-radius: 8px; letter-spacing: 2px;
   box-shadow: 0 0 28px rgba(255, 77, 79, 0.65);

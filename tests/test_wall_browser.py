@@ -125,6 +125,24 @@ class TcpProxy:
 
 
 @pytest.mark.pg
+def _card_boxes(page) -> list[dict]:
+    """Bounding boxes of the wall's cards of figures and of the flow's steps."""
+    cards = page.locator(".wall-card, .wall-step")
+    return [cards.nth(i).bounding_box() for i in range(cards.count())]
+
+
+def _overlap(a: dict, b: dict | None) -> bool:
+    """Whether two bounding boxes (Playwright's x, y, width, height) share any area."""
+    if b is None:
+        return False
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
 def test_the_wall_rides_out_an_outage_by_itself(tmp_path):
     require_pg()
     with database("postgresql", tmp_path) as url:
@@ -144,6 +162,14 @@ def test_the_wall_rides_out_an_outage_by_itself(tmp_path):
                 assert "连接中断，正在重试" in page.locator(".wall-banner").inner_text()
                 assert page.locator('[data-counter="units-centre"]').inner_text() == "2"  # last good data
                 assert exceptions_on_page(page) == []
+                # the banner covers neither the data-quality note nor any figure card
+                banner = page.locator(".wall-banner").bounding_box()
+                covered = [
+                    box
+                    for box in (page.locator(".wall-legend").last.bounding_box(), *_card_boxes(page))
+                    if _overlap(banner, box)
+                ]
+                assert covered == []
                 screenshot(page, "wall-outage", full_page=False)
                 proxy.start()  # and comes back: the banner goes at the next refresh
                 page.wait_for_selector(".wall-banner", state="detached", timeout=60000)
