@@ -186,7 +186,7 @@ def _cell_heatmap(cells: pd.DataFrame, units: pd.DataFrame, months: list[str], t
     st.altair_chart(chart, width="stretch")
 
 
-def _coverage(scope: Scope, current: Filters, where: Drill) -> None:
+def _coverage(scope: Scope, current: Filters, where: Drill, rule: pd.DataFrame) -> None:
     st.subheader("月度活动覆盖", help=DEFS["met"])
     months = activities.period_months(current)
     if current.end >= local_today().replace(day=1):
@@ -194,19 +194,16 @@ def _coverage(scope: Scope, current: Filters, where: Drill) -> None:
     if where.level == "unit":
         units = data.run(activities.units_of, scope, current, ("institute", "station"))
         units = units.sort_values("tier", key=lambda tier: tier != "institute", kind="stable")
-        cells = pd.concat(
-            [data.run(evidence.activity_months, scope, current, tier) for tier in ("institute", "station")]
-        )
+        cells = data.run(evidence.activity_months, scope, current, ("institute", "station"))
         _cell_heatmap(cells, units, months, "所与站：每月是否达标")
         return
-    group = "county" if where.level == "county" else "township"
-    stations = data.run(activities.coverage, scope, current, "station", group)
+    stations = activities.coverage_of(rule, "station")
     left, right = st.columns(2)
     with left:
         _share_heatmap(stations, months, f"各{where.noun}：当月达标的站所占比例", DEFS["met_share"], "站")
     with right:
         if where.level == "county":
-            institutes = data.run(activities.coverage, scope, current, "institute", group)
+            institutes = activities.coverage_of(rule, "institute")
             _share_heatmap(institutes, months, "各区县：当月达标的所所占比例", DEFS["met_share"], "所")
         else:
             units = data.run(activities.units_of, scope, current, ("institute",))
@@ -214,14 +211,14 @@ def _coverage(scope: Scope, current: Filters, where: Drill) -> None:
             _cell_heatmap(cells, units, months, "各所：每月是否达标")
 
 
-def _lectures_and_meetings(scope: Scope, current: Filters, where: Drill) -> None:
+def _lectures_and_meetings(scope: Scope, current: Filters, where: Drill, rule: pd.DataFrame) -> None:
     group = "county" if where.level == "county" else "township"
     left, right = st.columns(2)
     with left:
         st.subheader("理论宣讲月度覆盖", help=DEFS["theory"])
         frames = []
         for tier, name in (("institute", "所"), ("station", "站")):
-            cov = data.run(activities.coverage, scope, current, tier, group)
+            cov = activities.coverage_of(rule, tier)
             per_month = cov.groupby("month")[["theory", "units"]].sum().reset_index()
             per_month["比例"] = per_month["theory"] / per_month["units"].where(per_month["units"] > 0)
             frames.append(per_month.assign(层级=name))
@@ -316,13 +313,14 @@ def render() -> None:
     where = drill(current)
     units = data.run(activities.by_unit, scope, current, where.level)
     group = "county" if where.level == "county" else "township"
-    summary = data.run(activities.rule_summary, scope, current, "station", group)
+    rule = data.run(activities.monthly_rule, scope, current, group)
+    summary = activities.summary_of(rule, "station", len(activities.period_months(current)))
 
     _kpis(units, summary)
     _by_area(scope, current, lab)
     _unit_table(units, summary, where, current, scope)
-    _coverage(scope, current, where)
-    _lectures_and_meetings(scope, current, where)
+    _coverage(scope, current, where, rule)
+    _lectures_and_meetings(scope, current, where, rule)
     _chaxiang(scope, current)
 
 

@@ -115,22 +115,25 @@ def _group_key(group: str):
     return unit.c.county_code if group == "county" else unit.c.township_code
 
 
-def _group_sizes(conn: Connection, scope: Scope, filters: Filters, tier: str, group: str) -> pd.DataFrame:
-    """Units of ``tier`` in the area per county or township: ``code``, ``name``, ``units``; ordered by code
-    (units without a township last)."""
+def _group_sizes(conn: Connection, scope: Scope, filters: Filters, tiers: tuple[str, ...], group: str) -> pd.DataFrame:
+    """Units of each of ``tiers`` in the area per county or township: ``tier``, ``code``, ``name``, ``units``;
+    ordered by tier (as given) and code (units without a township last)."""
     key = _group_key(group)
     named = region.alias("group_region")
     stmt = (
-        select(key.label("code"), func.min(named.c.name).label("name"), func.count().label("units"))
+        select(unit.c.tier, key.label("code"), func.min(named.c.name).label("name"), func.count().label("units"))
         .select_from(unit.outerjoin(named, named.c.code == key))
-        .where(_unit_area(scope, filters, (tier,)))
-        .group_by(key)
+        .where(_unit_area(scope, filters, tiers))
+        .group_by(unit.c.tier, key)
         .order_by(key.asc().nulls_last())
     )
-    return frame(conn, stmt, ["code", "name", "units"]).astype({"units": "int64"})
+    sizes = frame(conn, stmt, ["tier", "code", "name", "units"]).astype({"units": "int64"})
+    order = {tier: i for i, tier in enumerate(tiers)}
+    return sizes.sort_values("tier", key=lambda column: column.map(order), kind="stable").reset_index(drop=True)
 
 
 _COUNTS = ("active", "met", "uploaded", "theory")
+RULE_TIERS = ("institute", "station")  # the tiers whose monthly rule the page follows
 
 
 def _met(cells: Subquery):
@@ -138,37 +141,85 @@ def _met(cells: Subquery):
     return cells.c.complete >= 1
 
 
-def coverage(conn: Connection, scope: Scope, filters: Filters, tier: str, group: str) -> pd.DataFrame:
-    """Per county or township (``group``) and month of the period: how many units of ``tier`` met the rule.
+def monthly_rule(
+    conn: Connection, scope: Scope, filters: Filters, group: str, tiers: tuple[str, ...] = RULE_TIERS
+) -> pd.DataFrame:
+    """Per tier of ``tiers``, county or township (``group``) and month of the period: how many units met the
+    monthly rule, from one read of ``queries.evidence.activity_months`` for all the tiers, counted in SQL.
 
-    Built on ``queries.evidence.activity_months`` (the rubrics' evidence per unit and month), counted per
-    group and month in SQL. Columns ``code``, ``name``, ``units`` (units of the tier in the group),
-    ``month``, ``active`` (held an activity), ``met`` (an activity with all materials), ``uploaded``,
-    ``theory`` (held a theory lecture); one row per group and month of the period, zeros included.
+    Columns ``tier``, ``code``, ``name``, ``units`` (units of the tier in the group), ``month``, ``active``
+    (held an activity), ``met`` (an activity with all materials), ``uploaded``, ``theory`` (held a theory
+    lecture) and ``every_month`` (units of the tier in the group that met the rule in every month of the
+    period; the same on each of the group's rows); one row per tier, group and month of the period, zeros
+    included, ordered by tier (as given), code (units without a township last) and month.
+    :func:`coverage_of` and :func:`summary_of` take one tier's figures out of it.
     """
     key = _group_key(group)
-    cells = evidence.activity_months_query(scope, filters, tier).subquery("cells")
+    months = period_months(filters)
+    cells = evidence.activity_months_query(scope, filters, tiers).subquery("cells")
+    met_months = func.sum(case((_met(cells), 1), else_=0)).over(partition_by=cells.c.unit_id)
     flags = {
         "active": cells.c.activities > 0,
         "met": _met(cells),
         "uploaded": cells.c.uploaded >= 1,
         "theory": cells.c.theory_lectures >= 1,
+        "every_month": met_months >= len(months),  # counted in each month: a unit that met every month has all
     }
-    stmt = (
+    flagged = (
         select(
+            unit.c.tier,
             key.label("code"),
             cells.c.month,
-            *(func.sum(case((flag, 1), else_=0)).label(n) for n, flag in flags.items()),
+            *(case((flag, 1), else_=0).label(name) for name, flag in flags.items()),
         )
         .select_from(cells.join(unit, unit.c.id == cells.c.unit_id))
-        .group_by(key, cells.c.month)
+        .subquery("flagged")
     )
-    counted = frame(conn, stmt, ["code", "month", *_COUNTS]).set_index(["code", "month"])
-    sizes = _group_sizes(conn, scope, filters, tier, group).set_index("code")
-    grid = pd.MultiIndex.from_product([sizes.index, period_months(filters)], names=["code", "month"])
-    out = counted.reindex(grid, fill_value=0).reset_index().merge(sizes.reset_index(), on="code")
-    out = out[["code", "name", "units", "month", *_COUNTS]]
-    return out.astype({name: "int64" for name in ("units", *_COUNTS)})
+    keys = (flagged.c.tier, flagged.c.code, flagged.c.month)
+    stmt = select(*keys, *(func.sum(flagged.c[name]).label(name) for name in flags)).group_by(*keys)
+    counted = frame(conn, stmt, ["tier", "code", "month", *flags]).set_index(["tier", "code", "month"])
+    sizes = _group_sizes(conn, scope, filters, tiers, group)
+    grid = pd.MultiIndex.from_tuples(
+        [(tier, code, month) for tier, code in zip(sizes["tier"], sizes["code"], strict=True) for month in months],
+        names=["tier", "code", "month"],
+    )
+    out = counted.reindex(grid, fill_value=0).reset_index().merge(sizes, on=["tier", "code"])
+    out = out[["tier", "code", "name", "units", "month", *flags]]
+    return out.astype({name: "int64" for name in ("units", *flags)})
+
+
+def coverage_of(rule: pd.DataFrame, tier: str) -> pd.DataFrame:
+    """One tier's rows of :func:`monthly_rule`: ``code``, ``name``, ``units``, ``month``, ``active``, ``met``,
+    ``uploaded``, ``theory``."""
+    rows = rule[rule["tier"] == tier]
+    return rows[["code", "name", "units", "month", *_COUNTS]].reset_index(drop=True)
+
+
+def summary_of(rule: pd.DataFrame, tier: str, months: int) -> pd.DataFrame:
+    """How one tier's units kept the monthly rule over the ``months`` months of :func:`monthly_rule`'s period,
+    per county or township: ``code``, ``name``, ``units``, ``months``, ``met_months`` (unit-months met),
+    ``every_month`` (units that met it in every month), ``month_share`` (met_months ÷ units × months),
+    ``every_share`` (every_month ÷ units); ordered by code (units without a township last)."""
+    rows = rule[rule["tier"] == tier]
+    counted = rows.groupby("code", sort=False, dropna=False).agg(met=("met", "sum"), every=("every_month", "max"))
+    out = rows.drop_duplicates("code")[["code", "name", "units"]].reset_index(drop=True)
+    out.insert(3, "months", months)
+    out["met_months"] = counted["met"].to_numpy()
+    out["every_month"] = counted["every"].to_numpy()
+    out["month_share"] = out["met_months"] / (out["units"] * months)
+    out["every_share"] = out["every_month"] / out["units"]
+    return out
+
+
+def coverage(conn: Connection, scope: Scope, filters: Filters, tier: str, group: str) -> pd.DataFrame:
+    """Per county or township (``group``) and month of the period: how many units of ``tier`` met the rule
+    (:func:`coverage_of` of :func:`monthly_rule` for the one tier).
+
+    Columns ``code``, ``name``, ``units`` (units of the tier in the group), ``month``, ``active`` (held an
+    activity), ``met`` (an activity with all materials), ``uploaded``, ``theory`` (held a theory lecture);
+    one row per group and month of the period, zeros included.
+    """
+    return coverage_of(monthly_rule(conn, scope, filters, group, (tier,)), tier)
 
 
 def by_area_month(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
@@ -240,42 +291,9 @@ def by_unit(conn: Connection, scope: Scope, filters: Filters, level: str) -> pd.
 
 
 def rule_summary(conn: Connection, scope: Scope, filters: Filters, tier: str, group: str) -> pd.DataFrame:
-    """Per county or township (``group``): how the units of ``tier`` kept the monthly rule over the period.
-
-    Columns ``code``, ``name``, ``units``, ``months`` (months of the period), ``met_months`` (unit-months
-    met), ``every_month`` (units that met it in every month), ``month_share`` (met_months ÷ units × months),
-    ``every_share`` (every_month ÷ units); ordered by code (units without a township last). Counted in SQL
-    on ``queries.evidence.activity_months``.
-    """
-    key = _group_key(group)
-    months = len(period_months(filters))
-    cells = evidence.activity_months_query(scope, filters, tier).subquery("cells")
-    met = (
-        select(cells.c.unit_id, func.count().label("met_months"))
-        .where(_met(cells))
-        .group_by(cells.c.unit_id)
-        .subquery("met")
-    )
-    named = region.alias("group_region")
-    stmt = (
-        select(
-            key.label("code"),
-            func.min(named.c.name).label("name"),
-            func.count().label("units"),
-            func.coalesce(func.sum(met.c.met_months), 0).label("met_months"),
-            func.sum(case((met.c.met_months >= months, 1), else_=0)).label("every_month"),
-        )
-        .select_from(unit.outerjoin(met, met.c.unit_id == unit.c.id).outerjoin(named, named.c.code == key))
-        .where(_unit_area(scope, filters, (tier,)))
-        .group_by(key)
-        .order_by(key.asc().nulls_last())
-    )
-    out = frame(conn, stmt, ["code", "name", "units", "met_months", "every_month"])
-    out = out.astype({"units": "int64", "met_months": "int64", "every_month": "int64"})
-    out.insert(3, "months", months)
-    out["month_share"] = out["met_months"] / (out["units"] * months)
-    out["every_share"] = out["every_month"] / out["units"]
-    return out
+    """Per county or township (``group``): how the units of ``tier`` kept the monthly rule over the period
+    (:func:`summary_of` of :func:`monthly_rule` for the one tier; columns there)."""
+    return summary_of(monthly_rule(conn, scope, filters, group, (tier,)), tier, len(period_months(filters)))
 
 
 def meeting_coverage(conn: Connection, scope: Scope, filters: Filters, group: str) -> pd.DataFrame:
@@ -295,7 +313,7 @@ def meeting_coverage(conn: Connection, scope: Scope, filters: Filters, group: st
     held = frame(conn, stmt, ["code", "unit_id", "month"])
     held = held.assign(quarter=[scoring.quarter_key(m) for m in held["month"]]).drop_duplicates(["unit_id", "quarter"])
     counted = held.groupby(["code", "quarter"]).size().rename("met")
-    sizes = _group_sizes(conn, scope, filters, "station", group).set_index("code")
+    sizes = _group_sizes(conn, scope, filters, ("station",), group).drop(columns="tier").set_index("code")
     quarters = list(dict.fromkeys(scoring.quarter_key(m) for m in period_months(filters)))
     grid = pd.MultiIndex.from_product([sizes.index, quarters], names=["code", "quarter"])
     out = counted.reindex(grid, fill_value=0).reset_index().merge(sizes.reset_index(), on="code")

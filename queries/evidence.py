@@ -11,7 +11,8 @@ them into points), so the ranking, the drill-down and the other pages read one d
 
 Every function takes the user's scope and a :class:`~dashboard.filters.Filters` whose ``start`` …
 ``end`` is the window looked at and whose district/township restrict the units; ``tier`` picks the
-units evaluated (None: every tier) and ``unit_id`` one of them. ``records`` says whose rows count:
+units evaluated (None: every tier; :func:`activity_months` also takes a tuple of tiers) and ``unit_id`` one
+of them. ``records`` says whose rows count:
 ``"unit"`` the unit's own, ``"county"`` every unit of the unit's county (how a county centre is
 evaluated by the Shanxi rubric). Definitions shown on screen are in :data:`DEFINITIONS`.
 """
@@ -138,12 +139,15 @@ def any_of(column: ColumnElement, rows: Select) -> ColumnElement[bool]:
 
 
 def _owners(
-    scope: Scope, filters: Filters, tier: str | None, unit_id: int | None, name: str = "owner"
+    scope: Scope, filters: Filters, tier: str | tuple[str, ...] | None, unit_id: int | None, name: str = "owner"
 ) -> tuple[FromClause, list]:
-    """The evaluated units as an alias ``name`` of ``unit`` and the WHERE clauses choosing them."""
+    """The evaluated units (of ``tier``, or of any of a tuple of tiers) as an alias ``name`` of ``unit`` and
+    the WHERE clauses choosing them."""
     owner = unit.alias(name)
     clauses: list[ColumnElement[bool]] = [area_clause(owner, scope, filters)]
-    if tier is not None:
+    if isinstance(tier, tuple):
+        clauses.append(owner.c.tier.in_(tier))
+    elif tier is not None:
         clauses.append(owner.c.tier == tier)
     if unit_id is not None:
         clauses.append(owner.c.id == unit_id)
@@ -245,7 +249,7 @@ def media_unknown_levels(conn: Connection, scope: Scope, filters: Filters) -> in
 def activity_months_query(
     scope: Scope,
     filters: Filters,
-    tier: str | None = None,
+    tier: str | tuple[str, ...] | None = None,
     unit_id: int | None = None,
     require: Sequence[str] = MATERIALS,
     records: str = "unit",
@@ -303,7 +307,7 @@ def activity_months(
     conn: Connection,
     scope: Scope,
     filters: Filters,
-    tier: str | None = None,
+    tier: str | tuple[str, ...] | None = None,
     unit_id: int | None = None,
     require: Sequence[str] = MATERIALS,
     records: str = "unit",

@@ -217,3 +217,55 @@ def test_by_unit_equals_the_row_by_row_count(conn, raw, view, level) -> None:
         )
     expected.sort(key=lambda row: (row[0] != "", int(row[0]) if level == "unit" else row[0]))
     assert _rows(activities.by_unit(conn, scope, filters, level)) == expected
+
+
+def _expected_rule(raw, scope, filters, group: str) -> list[tuple]:
+    """monthly_rule counted unit by unit: every unit of the tier in the group, every month of the period."""
+    _, units = raw
+    months = activities.period_months(filters)
+    rows = []
+    for tier in activities.RULE_TIERS:
+        cells = {
+            (unit_id, month): counts
+            for unit_id, month, *counts in _expected_months(raw, scope, filters, tier, None, evidence.MATERIALS, "unit")
+        }
+        members = units[_in_area(units, scope, filters) & (units["tier"] == tier)]
+        every = {uid for uid in members["id"] if all(cells.get((uid, m), (0, 0, 0, 0))[1] >= 1 for m in months)}
+        for code, part in sorted(members.groupby(f"{group}_code"), key=lambda item: item[0]):
+            ids = set(part["id"])
+            for month in months:
+                here = [cells[(uid, month)] for uid in ids if (uid, month) in cells]
+                rows.append(
+                    (
+                        tier,
+                        code,
+                        None,  # the region's name: taken from the query's rows
+                        len(ids),
+                        month,
+                        sum(c[0] > 0 for c in here),
+                        sum(c[1] >= 1 for c in here),
+                        sum(c[2] >= 1 for c in here),
+                        sum(c[3] >= 1 for c in here),
+                        len(ids & every),
+                    )
+                )
+    return rows
+
+
+@pytest.mark.parametrize("view", range(len(VIEWS)))
+@pytest.mark.parametrize("group", activities.GROUPS)
+def test_monthly_rule_equals_the_unit_by_unit_count(conn, raw, view, group) -> None:
+    scope, filters = VIEWS[view]
+    got = activities.monthly_rule(conn, scope, filters, group)
+    names = dict(zip(got["code"], got["name"], strict=True))
+    expected = [(t, c, names.get(c), *rest) for t, c, _, *rest in _expected_rule(raw, scope, filters, group)]
+    assert _rows(got) == expected
+    months = len(activities.period_months(filters))
+    for tier in activities.RULE_TIERS:  # the page's two views of it
+        mine = [row for row in expected if row[0] == tier]
+        assert _rows(activities.coverage_of(got, tier)) == [row[1:9] for row in mine]
+        summary = activities.summary_of(got, tier, months)
+        per_group = {row[1]: row for row in mine}
+        assert _rows(summary[["code", "units", "met_months", "every_month"]]) == [
+            (code, row[3], sum(r[6] for r in mine if r[1] == code), row[9]) for code, row in per_group.items()
+        ]
