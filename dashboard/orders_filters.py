@@ -217,24 +217,26 @@ def _select(
 
 
 def filter_panel(
-    scope: Scope, filters: Filters, page: OrderFilters, stations: pd.DataFrame, satisfied_rating: int
+    scope: Scope, filters: Filters, page: OrderFilters, stations: pd.DataFrame, teams: pd.DataFrame, cube: pd.DataFrame
 ) -> None:
-    """The page filters in the sidebar, each option followed by its order count (one grouped query each).
+    """The page filters in the sidebar, each option followed by its order count.
 
     ``stations``: the stations of the chosen district and township (``queries.orders.stations``); the
-    station picker waits for a district.
+    station picker waits for a district. ``teams``: the teams in scope (``queries.orders.teams``), of the
+    chosen district only when there is one. ``cube``: the view's ``queries.orders.order_cube``, whence the
+    counts come (:func:`queries.orders.facet_counts`); with a station chosen it holds that station's
+    orders only, so the other stations' counts are a query of their own.
     """
     help_text = orders.DEFINITIONS["option_counts"]
-    station_counts = data.run(orders.station_counts, scope, filters, page.without("station"))
+    facets = orders.facet_counts(cube, page)
+    if "station" in facets or not filters.county:  # no district: no station to pick
+        station_counts = facets.get("station", {})
+    else:
+        station_counts = data.run(orders.station_counts, scope, filters, page.without("station"))
     station_names = dict(zip(stations["id"], stations["name"], strict=True))
-    steps = data.run(orders.status_summary, scope, filters, page.without("step"), satisfied_rating)
-    step_counts = orders.step_counts(steps)
-    teams = data.run(orders.team_counts, scope, filters, page.without("team"))
-    team_counts = dict(zip(teams["team_id"], teams["orders"], strict=True))
-    team_names = dict(zip(teams["team_id"], teams["team_name"], strict=True))
-    rated_counts = orders.rated_split(
-        data.run(orders.status_summary, scope, filters, page.without("rated"), satisfied_rating)
-    )
+    if filters.county:
+        teams = teams[teams["county_code"] == filters.county]
+    team_names = dict(zip(teams["id"], teams["name"], strict=True))
     with st.sidebar:
         st.subheader("订单筛选", help=help_text)
         _select(
@@ -248,13 +250,13 @@ def filter_panel(
             else "先在上方选择区县，再选择其下的站点。",
             disabled=not filters.county,
         )
-        _select("流程环节", "step", list(step_labels()), _labelled(step_counts, step_labels()), page.step, help_text)
+        _select("流程环节", "step", list(step_labels()), _labelled(facets["step"], step_labels()), page.step, help_text)
         _select(
             "接单队伍",
             "team",
             [*team_names, *([page.team] if page.team is not None and page.team not in team_names else [])],
-            _labelled(team_counts, team_names),
+            _labelled(facets["team"], team_names),
             page.team,
             orders.DEFINITIONS["team"] + help_text,
         )
-        _select("评价", "rated", list(RATED_LABELS), _labelled(rated_counts, RATED_LABELS), page.rated, help_text)
+        _select("评价", "rated", list(RATED_LABELS), _labelled(facets["rated"], RATED_LABELS), page.rated, help_text)

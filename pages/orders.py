@@ -46,6 +46,7 @@ class Ctx:
     satisfied: int
     names: dict[str, str]
     extra: str  # the page filters in words, for export headers
+    cube: pd.DataFrame  # queries.orders.order_cube: the flow figures and the filters' option counts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,7 +103,10 @@ def _context() -> Ctx:
 
     satisfied = int(targets()["satisfied_rating"].value)
     stations = data.run(orders.stations, scope, filters.county, filters.township) if filters.county else _NO_STATIONS
-    orders_filters.filter_panel(scope, filters, page, stations, satisfied)
+    now = local_now().replace(second=0, microsecond=0)  # overdue as of this minute (one cache entry a minute)
+    by_station = bool(filters.county) and page.station is None  # the station picker's counts
+    cube = data.run(orders.order_cube, scope, filters, page.station, by_station, satisfied, now)
+    orders_filters.filter_panel(scope, filters, page, stations, teams, cube)
     counties = data.run(regions.counties, scope)
     townships = data.run(regions.townships, scope)
     names = dict(zip(counties["code"], counties["name"], strict=True))
@@ -113,8 +117,7 @@ def _context() -> Ctx:
         dict(zip(stations["id"], stations["name"], strict=True)),
         dict(zip(teams["id"], teams["name"], strict=True)),
     )
-    now = local_now().replace(second=0, microsecond=0)  # overdue as of this minute (one cache entry a minute)
-    return Ctx(scope, filters, page, view, now, satisfied, names, extra)
+    return Ctx(scope, filters, page, view, now, satisfied, names, extra, cube)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -557,8 +560,7 @@ def _area_table(ctx: Ctx, df: pd.DataFrame, level: str, keys: list, duration_lab
 def _order_list(ctx: Ctx) -> None:
     limit = orders_config().list_rows
     rows = data.run(orders.order_list, ctx.scope, ctx.filters, ctx.page, limit)
-    total = orders.rated_split(data.run(orders.status_summary, ctx.scope, ctx.filters, ctx.page, ctx.satisfied))
-    count = total["yes"] + total["no"]
+    count = int(orders.cube_summary(ctx.cube, ctx.page)["orders"].sum())
     st.subheader(f"订单明细（{ui.fmt_int(count)} 单）", help=DEFS["order_list"].format(list_rows=limit))
     if rows.empty:
         st.info("没有符合筛选条件的订单。")
@@ -627,8 +629,8 @@ def render() -> None:
     """Draw the page."""
     ctx = _context()
     drilldown.breadcrumb(drilldown.crumbs(ctx.filters, ctx.page, ctx.names))
-    summary = data.run(orders.status_summary, ctx.scope, ctx.filters, ctx.page, ctx.satisfied)
-    overdue = data.run(orders.overdue_by_status, ctx.scope, ctx.filters, ctx.page, ctx.now)
+    summary = orders.cube_summary(ctx.cube, ctx.page)
+    overdue = orders.cube_overdue(ctx.cube, ctx.page)
     _kpis(ctx, summary, overdue)
     _view_control(
         st.segmented_control,
