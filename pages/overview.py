@@ -128,9 +128,11 @@ def render() -> None:
     scope = current_scope()
     current = filter_bar(scope)
     goals, lab = targets(), labels()
-    summary = data.run(overview.district_summary, scope, current, int(goals["satisfied_rating"].value))
+    counts = data.run(overview.order_counts, scope, current)  # the orders read once, for the table and the chart
+    areas = data.run(overview.district_areas, scope, current)
+    summary = overview.district_table(areas, counts, int(goals["satisfied_rating"].value))
     tiers = data.run(units.tier_counts, scope, current)
-    statuses = data.run(overview.orders_by_status, scope, current)
+    statuses = overview.status_totals(counts)
     activities = data.run(overview.activity_count, scope, current)
 
     _kpis(summary, tiers, activities, goals)

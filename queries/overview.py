@@ -49,9 +49,14 @@ def district_summary(conn: Connection, scope: Scope, filters: Filters, satisfied
     Columns: ``county_code``, ``county_name``, ``centre_name``, ``pilot_level``, ``institutes``,
     ``stations``, ``volunteers``, ``population``, ``volunteer_share``, ``orders``, ``completed``,
     ``rated``, ``satisfied``, ``satisfaction_rate`` (see :data:`DEFINITIONS`). Shares are NaN when
-    the denominator is missing or zero.
+    the denominator is missing or zero. :func:`district_table` of :func:`district_areas` and
+    :func:`order_counts` (the page reads those two apart and derives :func:`status_totals` too).
     """
-    low, high = RATING_RANGE
+    return district_table(district_areas(conn, scope, filters), order_counts(conn, scope, filters), satisfied_rating)
+
+
+def district_areas(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """:func:`district_summary`'s columns up to ``population``: what does not come from the orders."""
     units = (
         select(
             unit.c.county_code,
@@ -73,19 +78,6 @@ def district_summary(conn: Connection, scope: Scope, filters: Filters, satisfied
         .subquery("centres")
     )
     volunteers = summaries.registered(conn, scope, filters, ["county_code"])
-    rating = service_order.c.rating
-    orders = (
-        select(
-            service_order.c.county_code,
-            func.count().label("orders"),
-            func.sum(case((service_order.c.status.in_(COMPLETED_STATUSES), 1), else_=0)).label("completed"),
-            func.sum(case((rating.between(low, high), 1), else_=0)).label("rated"),
-            func.sum(case((rating.between(satisfied_rating, high), 1), else_=0)).label("satisfied"),
-        )
-        .where(order_clause(scope, filters))
-        .group_by(service_order.c.county_code)
-        .subquery("orders")
-    )
     population = region.c.population
     if filters.township:
         township = region.alias("township")
@@ -103,27 +95,55 @@ def district_summary(conn: Connection, scope: Scope, filters: Filters, satisfied
             func.coalesce(units.c.stations, 0).label("stations"),
             func.coalesce(volunteers.c.volunteers, 0).label("volunteers"),
             population.label("population"),
-            func.coalesce(orders.c.orders, 0).label("orders"),
-            func.coalesce(orders.c.completed, 0).label("completed"),
-            func.coalesce(orders.c.rated, 0).label("rated"),
-            func.coalesce(orders.c.satisfied, 0).label("satisfied"),
         )
         .select_from(
             region.outerjoin(units, units.c.county_code == region.c.code)
             .outerjoin(centres, centres.c.county_code == region.c.code)
             .outerjoin(volunteers, volunteers.c.county_code == region.c.code)
-            .outerjoin(orders, orders.c.county_code == region.c.code)
         )
         .where(and_(*counties))
         .order_by(region.c.code)
     )
     df = frame(conn, stmt)
-    for column in ("institutes", "stations", "volunteers", "orders", "completed", "rated", "satisfied"):
+    for column in ("institutes", "stations", "volunteers"):
         df[column] = df[column].astype("int64")
     df["population"] = pd.to_numeric(df["population"], errors="coerce").astype("Float64")
+    return df
+
+
+def order_counts(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """The orders of the period (in scope and area, of the chosen category) read once: ``county_code``,
+    ``status``, ``rating`` (as given, NULL when none), ``orders``; a few hundred rows for a city's year.
+    :func:`district_table` and :func:`status_totals` sum them."""
+    keys = (service_order.c.county_code, service_order.c.status, service_order.c.rating)
+    stmt = select(*keys, func.count().label("orders")).where(order_clause(scope, filters)).group_by(*keys)
+    df = frame(conn, stmt)
+    df["orders"] = df["orders"].astype("int64")
+    return df
+
+
+def district_table(areas: pd.DataFrame, counts: pd.DataFrame, satisfied_rating: int) -> pd.DataFrame:
+    """:func:`district_summary` from :func:`district_areas` and :func:`order_counts`: per county the orders,
+    ``completed`` (status 待评价 or 已完成), ``rated`` (a rating of 1–5) and ``satisfied`` (rated at least
+    ``satisfied_rating``), and the shares."""
+    low, high = RATING_RANGE
+    rating = pd.to_numeric(counts["rating"])
+    flags = pd.DataFrame(
+        {
+            "county_code": counts["county_code"],
+            "orders": counts["orders"],
+            "completed": counts["orders"].where(counts["status"].isin(COMPLETED_STATUSES), 0),
+            "rated": counts["orders"].where(rating.between(low, high), 0),
+            "satisfied": counts["orders"].where(rating.between(satisfied_rating, high), 0),
+        }
+    )
+    sums = flags.groupby("county_code").sum()
+    df = areas.join(sums, on="county_code")
+    for column in sums.columns:
+        df[column] = df[column].fillna(0).astype("int64")
     df["volunteer_share"] = _ratio(df["volunteers"], df["population"])
     df["satisfaction_rate"] = _ratio(df["satisfied"], df["rated"])
-    return df
+    return df[[*areas.columns, *sums.columns, "volunteer_share", "satisfaction_rate"]]
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
@@ -134,17 +154,16 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 
 
 def orders_by_status(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
-    """Orders placed in the period by current status: columns ``status``, ``orders`` (largest first)."""
-    count = func.count().label("orders")
-    stmt = (
-        select(service_order.c.status, count)
-        .where(order_clause(scope, filters))
-        .group_by(service_order.c.status)
-        .order_by(count.desc(), service_order.c.status)
-    )
-    df = frame(conn, stmt)
-    df["orders"] = df["orders"].astype("int64")
-    return df
+    """Orders placed in the period by current status: :func:`status_totals` of :func:`order_counts`."""
+    return status_totals(order_counts(conn, scope, filters))
+
+
+def status_totals(counts: pd.DataFrame) -> pd.DataFrame:
+    """Orders by current status from an :func:`order_counts` result: ``status``, ``orders`` (largest first,
+    then by status)."""
+    totals = counts.groupby("status", as_index=False)["orders"].sum()
+    totals = totals[totals["orders"] > 0].sort_values(["orders", "status"], ascending=[False, True])
+    return totals.reset_index(drop=True).astype({"orders": "int64"})
 
 
 def activity_count(conn: Connection, scope: Scope, filters: Filters) -> int:

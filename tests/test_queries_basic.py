@@ -434,6 +434,20 @@ def test_orders_by_status(conn: Connection) -> None:
     assert dict(overview.orders_by_status(conn, ALL, one_day).itertuples(index=False)) == {"placed": 1}
 
 
+def test_overview_reads_the_orders_once(conn: Connection) -> None:
+    """The page's one read of the orders gives both the district table's order columns and the status chart."""
+    counts = overview.order_counts(conn, ALL, PERIOD)
+    # per district, status and rating: 晋源区 rated 5 and 3, accepted, lost, placed; 清徐县 completed, rated 7
+    assert int(counts["orders"].sum()) == 7 and len(counts) == 7
+    statuses = overview.status_totals(counts)
+    assert statuses.values.tolist() == [["rated", 3], ["accepted", 1], ["completed", 1], ["lost", 1], ["placed", 1]]
+    for scope, filters in ((ALL, PERIOD), (ONLY_JINYUAN, PERIOD), (ALL, _where(category="理论政策宣讲"))):
+        counts = overview.order_counts(conn, scope, filters)
+        table = overview.district_table(overview.district_areas(conn, scope, filters), counts, 4)
+        assert table.equals(overview.district_summary(conn, scope, filters, 4))
+        assert int(table["orders"].sum()) == int(overview.status_totals(counts)["orders"].sum())
+
+
 def test_activity_count(conn: Connection) -> None:
     assert overview.activity_count(conn, ALL, PERIOD) == 3
     assert overview.activity_count(conn, ONLY_JINYUAN, PERIOD) == 2
