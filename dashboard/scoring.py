@@ -11,6 +11,7 @@ scored by :func:`entered` from the inspectors' row. ``queries.evidence`` reads t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +60,9 @@ class ActivityMonth:
     complete: int = 0
     uploaded: int = 0
     theory_lectures: int = 0
+
+
+NO_ACTIVITY = ActivityMonth()  # a month without any activity
 
 
 @dataclass(frozen=True)
@@ -116,11 +120,20 @@ def rubric_window(rubric_period: str | None, period: Period) -> Window:
     return window(PERIOD_MONTHS.get(rubric_period) if rubric_period else None, period)
 
 
+@functools.lru_cache(maxsize=256)
+def _one_year(months: tuple[str, ...]) -> bool:
+    return len({m[:4] for m in months}) <= 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_label(month: str, one_year: bool) -> str:
+    year, number = month.split("-")
+    return f"{int(number)}月" if one_year else f"{year}年{int(number)}月"
+
+
 def month_name(month: str, months: Sequence[str]) -> str:
     """``'2026-02'`` → ``2月``, or ``2026年2月`` when the window spans two years."""
-    year, number = month.split("-")
-    one_year = len({m[:4] for m in months}) <= 1
-    return f"{int(number)}月" if one_year else f"{year}年{int(number)}月"
+    return _month_label(month, _one_year(tuple(months)))
 
 
 def month_list(chosen: Sequence[str], months: Sequence[str]) -> str:
@@ -140,8 +153,10 @@ def quarter_name(quarter: str) -> str:
     return f"{year}年第{q}季度"
 
 
+@functools.lru_cache(maxsize=4096)
 def fmt_points(value: float) -> str:
-    """Points as people write them: ``1.5``, ``12``, ``0``."""
+    """Points as people write them: ``1.5``, ``12``, ``0``. (Cached: a scorecard writes the same few values
+    hundreds of thousands of times.)"""
     rounded = round(value, 2)
     return f"{rounded:g}"
 
@@ -160,8 +175,8 @@ def monthly_activity(
 ) -> Outcome:
     """Points for each month with at least one activity whose required materials are all there."""
     per_month = float(rule.get("points_per_month"))
-    good = [m for m in months if tally.get(m, ActivityMonth()).complete >= 1]
-    empty = [m for m in months if tally.get(m, ActivityMonth()).activities == 0]
+    good = [m for m in months if tally.get(m, NO_ACTIVITY).complete >= 1]
+    empty = [m for m in months if tally.get(m, NO_ACTIVITY).activities == 0]
     incomplete = [m for m in months if m not in good and m not in empty]
     score = _cap(len(good) * per_month, points, may_exceed)
     missing = []
@@ -175,8 +190,8 @@ def monthly_activity(
     rows = tuple(
         (
             month_name(m, months),
-            tally.get(m, ActivityMonth()).activities,
-            tally.get(m, ActivityMonth()).complete,
+            tally.get(m, NO_ACTIVITY).activities,
+            tally.get(m, NO_ACTIVITY).complete,
             "是" if m in good else "否",
             fmt_points(per_month if m in good else 0),
         )
@@ -196,15 +211,15 @@ def monthly_upload(
 ) -> Outcome:
     """Points for each month in which an activity held that month was uploaded with photos or a record."""
     per_month = float(rule.get("points_per_month"))
-    good = [m for m in months if tally.get(m, ActivityMonth()).uploaded >= 1]
+    good = [m for m in months if tally.get(m, NO_ACTIVITY).uploaded >= 1]
     bad = [m for m in months if m not in good]
     score = _cap(len(good) * per_month, points, may_exceed)
     missing = f"{len(bad)} 个月没有上传图文资料：{month_list(bad, months)}" if score < points and bad else ""
     rows = tuple(
         (
             month_name(m, months),
-            tally.get(m, ActivityMonth()).activities,
-            tally.get(m, ActivityMonth()).uploaded,
+            tally.get(m, NO_ACTIVITY).activities,
+            tally.get(m, NO_ACTIVITY).uploaded,
             "是" if m in good else "否",
             fmt_points(per_month if m in good else 0),
         )
@@ -224,7 +239,7 @@ def monthly_theory_lecture(
 ) -> Outcome:
     """Months with at least ``min_per_month`` theory lectures: points per month, or pro rata of the months."""
     needed = int(rule.get("min_per_month", 1))
-    good = [m for m in months if tally.get(m, ActivityMonth()).theory_lectures >= needed]
+    good = [m for m in months if tally.get(m, NO_ACTIVITY).theory_lectures >= needed]
     bad = [m for m in months if m not in good]
     per_month = rule.get("points_per_month")
     if per_month is not None:
@@ -239,7 +254,7 @@ def monthly_theory_lecture(
     rows = tuple(
         (
             month_name(m, months),
-            tally.get(m, ActivityMonth()).theory_lectures,
+            tally.get(m, NO_ACTIVITY).theory_lectures,
             "是" if m in good else "否",
             fmt_points(got.get(m, 0.0)),
         )

@@ -178,9 +178,9 @@ def _evidence(
     if kinds & set(ACTIVITY_KINDS):
         require = sorted({m for rule in rules if rule.kind == "monthly_activity" for m in rule.get("require", ())})
         df = evidence.activity_months(conn, scope, win_filters, tier, unit_id, tuple(require), records)
-        for row in df.itertuples(index=False):
-            month = scoring.ActivityMonth(row.activities, row.complete, row.uploaded, row.theory_lectures)
-            parts["activities"].setdefault(row.unit_id, {})[row.month] = month
+        columns = (df[name].tolist() for name in ("unit_id", "month", *evidence.ACTIVITY_COUNTS))
+        for uid, month, *counts in zip(*columns, strict=True):  # plain lists: itertuples cost 0.1 s per 10,000
+            parts["activities"].setdefault(uid, {})[month] = scoring.ActivityMonth(*counts)
     if "monthly_summary" in kinds:
         df = evidence.summary_months(conn, scope, win_filters, tier, unit_id, records)
         for row in df.itertuples(index=False):
@@ -240,9 +240,12 @@ def scorecards(
     units = roster(conn, scope, filters, rubric.tier, unit_id)
     proofs = _evidence(conn, scope, _window_filters(filters, win), rubric, unit_id)
     scores = entered_scores(conn, scope, filters, rubric.id, period.id, rubric.tier, unit_id)
-    entries = {(r.unit_id, r.standard_id): r for r in scores.itertuples(index=False)}
+    keys = zip(scores["unit_id"].tolist(), scores["standard_id"].tolist(), strict=True)
+    values = zip(scores["points"].tolist(), scores["entered_by"].tolist(), scores["entered_at"].tolist(), strict=True)
+    entries = dict(zip(keys, values, strict=True))  # (unit, standard) → (points, by, at)
     due_day = review_config().summary_due_day
     lines = standards(rubric)
+    not_entered = {s.id: scoring.entered(s, None) for s in lines if not s.computed}  # the same for every unit
     rows = []
     empty = scoring.UnitEvidence()
     for u in units.itertuples(index=False):
@@ -251,13 +254,10 @@ def scorecards(
             entry = entries.get((u.unit_id, s.id))
             if s.computed:
                 outcome = scoring.computed(s, proof, win, due_day)
+            elif entry is None:
+                outcome = not_entered[s.id]
             else:
-                outcome = scoring.entered(
-                    s,
-                    None if entry is None else entry.points,
-                    None if entry is None else entry.entered_by,
-                    None if entry is None else entry.entered_at,
-                )
+                outcome = scoring.entered(s, *entry)
             rows.append(
                 (
                     u.unit_id,
@@ -274,8 +274,8 @@ def scorecards(
                     round(max(s.points - outcome.points, 0.0), 4),
                     outcome.detail,
                     outcome.missing,
-                    None if entry is None or s.computed else entry.entered_by,
-                    None if entry is None or s.computed else entry.entered_at,
+                    None if entry is None or s.computed else entry[1],
+                    None if entry is None or s.computed else entry[2],
                 )
             )
     return pd.DataFrame(rows, columns=CARD_COLUMNS)
