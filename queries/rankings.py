@@ -4,7 +4,8 @@ Measures: ``hours`` (volunteer service hours), ``activities``, ``completed_order
 each in the period and area of the filters; :data:`APPLICABLE` says which an entity has. The ranking
 is done in SQL (ORDER BY … LIMIT), every entity of the area taking part (zero when it has no record),
 except volunteers, who take part once they have a record in the period. Definitions are in
-:data:`DEFINITIONS`; satisfaction is counted as on the overview (``queries.overview``).
+:data:`DEFINITIONS`; satisfaction is counted as on the overview (``queries.overview``); the hours of
+institutes, stations, teams and volunteers through ``queries.summaries.served``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Float, case, cast, func, literal, select
 
 from dashboard.scope import Scope
+from queries import summaries
 from queries.common import (
     COMPLETED_STATUSES,
     RATING_RANGE,
@@ -52,7 +54,7 @@ DIRECTIONS = ("top", "bottom")
 DEFINITIONS = {
     "hours": (
         "所选时间段内的志愿服务时长（小时）：所、站按其登记的志愿者，队伍按其队员，志愿者按本人，"
-        "项目按该项目活动中记录的时长。"
+        "项目按该项目活动中记录的时长。" + summaries.DEFINITIONS["served"]
     ),
     "activities": (
         "所选时间段内举办的活动场次：所、站为本单位举办的，队伍、项目为其名下的，志愿者为其参加并记录了时长的。"
@@ -112,7 +114,7 @@ def _order_key(entity: str):
     }[entity]
 
 
-def _measure(entity: str, measure: str, scope: Scope, filters: Filters, satisfied_rating: int):
+def _measure(conn: Connection, entity: str, measure: str, scope: Scope, filters: Filters, satisfied_rating: int):
     """A subquery ``key``, ``value`` (and ``rated`` for satisfaction) per entity id."""
     if measure == "hours":
         hours = func.sum(service_hours.c.hours)
@@ -126,19 +128,9 @@ def _measure(entity: str, measure: str, scope: Scope, filters: Filters, satisfie
                 )
                 .group_by(activity.c.project_id)
             )
-        key = {"institute": volunteer.c.unit_id, "station": volunteer.c.unit_id, "team": volunteer.c.team_id}.get(
-            entity, volunteer.c.id
-        )
-        return (
-            select(key.label("key"), hours.label("value"))
-            .select_from(service_hours.join(volunteer, volunteer.c.id == service_hours.c.volunteer_id))
-            .where(
-                area_clause(service_hours, scope, filters, township=False),
-                area_clause(volunteer, scope, filters),
-                period_clause(service_hours.c.served_on, filters),
-            )
-            .group_by(key)
-        )
+        key = {"institute": "unit_id", "station": "unit_id", "team": "team_id"}.get(entity, "volunteer_id")
+        served = summaries.served(conn, scope, filters, [key])
+        return select(served.c[key].label("key"), served.c.hours.label("value"))
     if measure == "activities":
         if entity == "volunteer":
             return (
@@ -201,7 +193,11 @@ def ranking(
     """
     if entity not in ENTITIES or measure not in APPLICABLE[entity] or direction not in DIRECTIONS:
         raise ValueError(f"no ranking of {entity!r} by {measure!r} ({direction!r})")
-    values = _measure(entity, measure, scope, filters, satisfied_rating).subquery("measure")
+    values = _measure(conn, entity, measure, scope, filters, satisfied_rating).subquery("measure")
+    if entity == "volunteer" and measure == "hours":
+        # only the area's volunteers have hours here (summaries.served): choose them before naming them
+        first = values.c.value.desc() if direction == "top" else values.c.value.asc()
+        values = select(values).order_by(first, values.c.key).limit(limit).subquery("chosen")
     if entity == "volunteer":
         county = region.alias("rank_county")
         base = (

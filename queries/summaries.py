@@ -17,6 +17,15 @@ refresh, whatever its date) and the partial months at either end (their days add
 taken less its other days: the current month is then the summary's less the days still to come).
 So they equal a count of ``service_order`` at any time, unless the platform deletes an order or
 moves it to another area or category (seen at the next full refresh, nightly in production).
+
+Service hours (:func:`served`) are read the same way from ``dash.volunteer_hours_months`` (hours per
+volunteer and month), per volunteer or coarser, with each part's rows counted (``entries``) so that the
+days taken off a whole month also take off the volunteers who served only on them: a volunteer is in
+the period when their rows add up to more than none. They equal the hours of ``service_hours`` joined
+to ``volunteer`` at any time, except that the volunteer's county, township, unit, team and party flag
+are those of the last refresh for the months it summarised (a volunteer changed in place is seen at
+the next full refresh), and that, like the other figures here, they count the counties of the region
+table only.
 """
 
 from __future__ import annotations
@@ -43,15 +52,17 @@ from sqlalchemy import (
 
 from dashboard.errors import SummaryMissing
 from dashboard.scope import Scope
-from dashboard.summaries.definitions import month_key, month_start
+from dashboard.summaries.definitions import in_region, month_key, month_start, service_hours
 from dashboard.summaries.tables import (
     activity_days,
     order_months,
     refresh_state,
     volunteer_area_months,
+    volunteer_hours_months,
+    volunteer_hours_unit_months,
     volunteer_unit_months,
 )
-from queries.common import activity, area_clause, month_of, region, scope_clause, service_order, volunteer
+from queries.common import activity, area_clause, month_of, scope_clause, service_order, volunteer
 
 if TYPE_CHECKING:
     from dashboard.filters import Filters
@@ -61,9 +72,23 @@ DEFINITIONS = {
         "注册志愿者与活动场次取自看板的汇总表，并补上汇总之后新增的数据；汇总于该时刻（定时更新）。"
         "平台补录的旧日期数据、修改或删除的数据，在下一次汇总后计入。"
     ),
+    "served": (
+        "服务时长取自看板的汇总表，并补上汇总之后新增的记录（含补录的旧日期记录），与平台记录一致；"
+        "已汇总月份中志愿者的所属区县、乡镇、站所、队伍和在职党员身份以汇总时的登记为准，"
+        "平台修改后在下一次全部重算（每晚）后更新。"
+    ),
 }
 VOLUNTEER_KEYS = ("county_code", "township_code", "unit_id", "month")
 ORDER_KEYS = ("county_code", "township_code", "category")
+HOURS_KEYS = (
+    "volunteer_id",
+    "month",
+    "county_code",
+    "township_code",
+    "unit_id",
+    "team_id",
+    "is_in_service_party_member",
+)
 _DAY = dt.timedelta(days=1)
 # Above any id: "id BETWEEN through + 1 AND this" is a two-sided range, which SQLite's planner takes for
 # a narrow one and reads on the primary key (for a one-sided "id > ?" it scans the county index instead).
@@ -92,10 +117,6 @@ def refreshed_at(conn: Connection, scope: Scope) -> dt.datetime:
     if when is None:
         raise SummaryMissing("refresh_state")
     return when
-
-
-def _known(county_code: ColumnElement) -> ColumnElement[bool]:
-    return county_code.in_(select(region.c.code).where(region.c.level == "county"))
 
 
 def _summed(parts: Sequence[Select], keys: Sequence[str], name: str) -> Subquery:
@@ -129,13 +150,13 @@ def registered(
     table = volunteer_unit_months if "unit_id" in keys else volunteer_area_months
     summarised = select(*(table.c[k] for k in keys), table.c.volunteers.label("n")).where(
         area_clause(table, scope, filters, township=township),
-        _known(table.c.county_code),
+        in_region(table.c.county_code),
         table.c.month < month_key(boundary),
     )
     month = month_of(volunteer.c.registered_on).label("month")
     recent = select(*(month if k == "month" else volunteer.c[k] for k in keys), literal(1).label("n")).where(
         area_clause(volunteer, scope, filters, township=township),
-        _known(volunteer.c.county_code),
+        in_region(volunteer.c.county_code),
         volunteer.c.registered_on >= boundary,
         volunteer.c.registered_on <= filters.end,
     )
@@ -147,13 +168,13 @@ def held(conn: Connection, scope: Scope, filters: Filters) -> Subquery:
     boundary = _refreshed(conn, "activities").date()  # days before it are complete in the summary
     summarised = select(activity_days.c.activities.label("n")).where(
         area_clause(activity_days, scope, filters),
-        _known(activity_days.c.county_code),
+        in_region(activity_days.c.county_code),
         activity_days.c.held_on >= filters.start,
         activity_days.c.held_on <= min(filters.end, boundary - dt.timedelta(days=1)),
     )
     recent = select(literal(1).label("n")).where(
         area_clause(activity, scope, filters),
-        _known(activity.c.county_code),
+        in_region(activity.c.county_code),
         activity.c.held_on >= max(filters.start, boundary),
         activity.c.held_on <= filters.end,
     )
@@ -167,9 +188,9 @@ def _next_month(day: dt.date) -> dt.date:
 
 @dataclass(frozen=True)
 class _Plan:
-    """How :func:`placed` counts the orders of ``[start, stop)``: the summary's months ``[months[0],
-    months[1])`` (None: none) plus the orders of the ``added`` day ranges and less those of the
-    ``subtracted`` ones (each ``[a, b)``, read from ``service_order``)."""
+    """How :func:`placed` and :func:`served` count the rows of ``[start, stop)``: the summary's months
+    ``[months[0], months[1])`` (None: none) plus the rows of the ``added`` day ranges and less those of the
+    ``subtracted`` ones (each ``[a, b)``, read from the platform's table)."""
 
     months: tuple[dt.date, dt.date] | None
     added: tuple[tuple[dt.date, dt.date], ...]
@@ -177,7 +198,7 @@ class _Plan:
 
 
 def _plan(start: dt.date, stop: dt.date) -> _Plan:
-    """The plan for ``[start, stop)`` that reads the fewest days from ``service_order``: a partial month
+    """The plan for ``[start, stop)`` that reads the fewest days from the platform's table: a partial month
     at either end is either added day by day or taken as a whole month less its other days (the days
     after ``stop`` are mostly still to come, so "the current month" costs today's orders)."""
     if start >= stop:
@@ -288,3 +309,79 @@ def placed(
     return select(
         *(both.c[k] for k in keys), *(func.sum(both.c[f"n{i}"]).label(f"n{i}") for i in range(len(bounds)))
     ).group_by(*(both.c[k] for k in keys))
+
+
+def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]) -> Subquery:
+    """Service hours of the period (``served_on``), per ``keys`` (of :data:`HOURS_KEYS`: ``month`` that of
+    ``served_on``, the others the volunteer's): a subquery with the keys, ``hours`` and ``entries`` (rows),
+    holding only the groups with rows in the period.
+
+    The service row is in scope and in the district filter; the volunteer in scope and area. With
+    ``volunteer_id`` among the keys each row is one volunteer who served (count them for "active").
+    The period follows :func:`_plan`: whole months from ``dash.volunteer_hours_months`` (from its roll-up
+    ``dash.volunteer_hours_unit_months`` when the keys need neither volunteer nor team) together with the
+    rows of those months above the summary's ``through_id`` (``service_hours``' primary key), plus or minus
+    the rows of the partial months' days (its county and date index), summed per key at once (grouping
+    each part first would group the summary's rows twice: per volunteer they hardly shrink).
+    """
+    unknown = set(keys) - set(HOURS_KEYS)
+    if unknown:
+        raise ValueError(f"unknown keys {sorted(unknown)}")
+    plan = _plan(filters.start, filters.end + _DAY)
+    per_volunteer = bool({"volunteer_id", "team_id"} & set(keys))
+    h, s = service_hours.c, (volunteer_hours_months if per_volunteer else volunteer_hours_unit_months).c
+    raw_columns = {
+        **{name: volunteer.c[name] for name in HOURS_KEYS[2:]},
+        "volunteer_id": h.volunteer_id,
+        "month": month_of(h.served_on),
+    }
+
+    def clauses(service_county: ColumnElement, county: ColumnElement, township: ColumnElement) -> list:
+        """The service row in scope and district, the volunteer in scope and area."""
+        wanted = [scope_clause(service_county, scope), scope_clause(county, scope)]
+        if filters.county:
+            wanted += [service_county == filters.county, county == filters.county]
+        if filters.township:
+            wanted.append(township == filters.township)
+        return wanted
+
+    def rows(hours: ColumnElement, entries: ColumnElement, *where: ColumnElement[bool]) -> Select:
+        """``service_hours`` joined to ``volunteer``: the keys, ``hours`` and ``entries`` of each row."""
+        return (
+            select(*(raw_columns[k].label(k) for k in keys), hours.label("hours"), entries.label("entries"))
+            .select_from(service_hours.join(volunteer, volunteer.c.id == h.volunteer_id))
+            .where(
+                *clauses(h.county_code, volunteer.c.county_code, volunteer.c.township_code),
+                in_region(h.county_code),  # as the summary counts
+                *where,
+            )
+        )
+
+    def within(a: dt.date, b: dt.date) -> ColumnElement[bool]:
+        return and_(h.served_on >= a, h.served_on < b)
+
+    parts = []
+    if plan.months:
+        chosen = [(s.volunteer_county_code if k == "county_code" else s[k]).label(k) for k in keys]
+        parts.append(
+            select(*chosen, s.hours, s.entries).where(
+                *clauses(s.county_code, s.volunteer_county_code, s.township_code),
+                s.month >= month_key(plan.months[0]),
+                s.month < month_key(plan.months[1]),
+            )
+        )
+        # the rows the summary has not seen (written since its refresh), found on the primary key
+        unseen = h.id.between(_through(conn, "hours") + 1, _ID_CEILING)
+        parts.append(rows(h.hours, literal(1), unseen, within(*plan.months)))
+    ranges = (*plan.added, *plan.subtracted)
+    if ranges:
+        sign = case((or_(false(), *(within(a, b) for a, b in plan.subtracted)), -1), else_=1)
+        parts.append(rows(h.hours * sign, sign, or_(*(within(a, b) for a, b in ranges))))
+    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("served_parts")
+    columns = [both.c[k] for k in keys]
+    return (
+        select(*columns, func.sum(both.c.hours).label("hours"), func.sum(both.c.entries).label("entries"))
+        .group_by(*columns)
+        .having(func.sum(both.c.entries) > 0)
+        .subquery("served")
+    )

@@ -4,7 +4,8 @@ Units of a drill-down level (``county``, ``township`` or ``station``) each get o
 :func:`participation`; the other functions aggregate per county. Every metric is defined once, in
 :data:`DEFINITIONS` (``{name}`` placeholders are targets of assets/targets.yaml). The registered count
 and the population share are the overview's (``queries.overview.DEFINITIONS``), both counted by
-``queries.summaries.registered``.
+``queries.summaries.registered``; service hours through ``queries.summaries.served`` (per volunteer before
+counting the volunteers who served). Star levels and points bands come from one scan (:func:`grades`).
 """
 
 from __future__ import annotations
@@ -12,21 +13,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, literal, or_, select, true
+from sqlalchemy import Connection, Subquery, and_, case, func, literal, or_, select, true
 
 from dashboard.scope import Scope
 from dashboard.volunteering import Volunteering
 from queries import evidence, overview, summaries
-from queries.common import TABLES, area_clause, frame, month_of, period_clause, region, scope_clause, unit, volunteer
+from queries.common import TABLES, area_clause, frame, region, scope_clause, unit, volunteer
 
 if TYPE_CHECKING:
     from dashboard.filters import Filters
 
-service_hours = TABLES["service_hours"]
 team = TABLES["team"]
 
 LEVELS = ("county", "township", "station")
 
+SERVED = summaries.DEFINITIONS["served"]  # what the summary means for every hours figure
 DEFINITIONS = {
     "volunteers": overview.DEFINITIONS["volunteers"],
     "population": (
@@ -35,22 +36,22 @@ DEFINITIONS = {
     ),
     "volunteer_share": overview.DEFINITIONS["volunteer_share"],
     "party_members": "区县在职党员人数，取自区划资料（只有区县一级有）。",
-    "party_participants": "所选时间段内至少有 1 条志愿服务时长记录的、已注册的在职党员志愿者人数。",
+    "party_participants": "所选时间段内至少有 1 条志愿服务时长记录的、已注册的在职党员志愿者人数。" + SERVED,
     "party_participation": "参与服务的在职党员志愿者 ÷ 区县在职党员人数；目标为 {party_member_participation}。",
-    "party_hours": "所选时间段内在职党员志愿者的志愿服务时长之和（小时）。",
+    "party_hours": "所选时间段内在职党员志愿者的志愿服务时长之和（小时）。" + SERVED,
     "hours_per_party_member": (
         "在职党员志愿服务时长 ÷ 区县在职党员人数。目标为每人每年 {hours_per_person_year}，"
         "按所选时间段的天数折算（目标 × 天数 ÷ 365）。"
     ),
-    "hours": "所选时间段内全部志愿者的志愿服务时长之和（小时）。",
-    "active": "所选时间段内至少有 1 条志愿服务时长记录的志愿者人数。",
+    "hours": "所选时间段内全部志愿者的志愿服务时长之和（小时）。" + SERVED,
+    "active": "所选时间段内至少有 1 条志愿服务时长记录的志愿者人数。" + SERVED,
     "light": "与目标相比：达到目标为绿灯，达到目标的 {amber_from} 以上为黄灯，其余为红灯；缺少数据为灰色。",
     "trend": "每月月底已注册的志愿者累计人数占常住人口的比例（按志愿者所属区县）。",
-    "monthly_hours": "每月的志愿服务时长（小时），分全部志愿者与在职党员志愿者。",
+    "monthly_hours": "每月的志愿服务时长（小时），分全部志愿者与在职党员志愿者。" + SERVED,
     "stars": "截至所选时间段结束日已注册的志愿者按星级（0–5 星）的人数分布；星级由平台按服务时长与评价评定。",
     "points": "截至所选时间段结束日已注册的志愿者按积分区间的人数分布。",
-    "top_volunteers": "所选时间段内志愿服务时长最多的志愿者（姓名按权限脱敏）。",
-    "top_teams": "所选时间段内队员志愿服务时长之和最多的志愿服务队伍。",
+    "top_volunteers": "所选时间段内志愿服务时长最多的志愿者（姓名按权限脱敏）。" + SERVED,
+    "top_teams": "所选时间段内队员志愿服务时长之和最多的志愿服务队伍。" + SERVED,
     "team_matrix": (
         "各区县志愿服务总队（县级队伍）中 8 类常备队伍各有几支，另列特色队伍（N）的支数；"
         "截至所选时间段结束日已成立的队伍。空格（0 支）为缺项。"
@@ -59,36 +60,33 @@ DEFINITIONS = {
 }
 
 
-def _hours_by(key, scope: Scope, filters: Filters):
-    """Hours in the period per ``key`` (a volunteer column): all volunteers and in-service party members."""
-    party = volunteer.c.is_in_service_party_member == true()
+def _hours_by(conn: Connection, key: str, scope: Scope, filters: Filters):
+    """Hours in the period per ``key`` (a volunteer column of ``summaries.HOURS_KEYS``): all volunteers and
+    in-service party members, counted per volunteer first (``summaries.served``)."""
+    served = summaries.served(
+        conn, scope, filters, list(dict.fromkeys((key, "volunteer_id", "is_in_service_party_member")))
+    )
+    party = served.c.is_in_service_party_member == true()
     return (
         select(
-            key.label("key"),
-            func.sum(service_hours.c.hours).label("hours"),
-            func.count(func.distinct(service_hours.c.volunteer_id)).label("active"),
-            func.sum(case((party, service_hours.c.hours), else_=0)).label("party_hours"),
-            func.count(func.distinct(case((party, service_hours.c.volunteer_id)))).label("party_participants"),
+            served.c[key].label("key"),
+            func.sum(served.c.hours).label("hours"),
+            func.count().label("active"),
+            func.sum(case((party, served.c.hours), else_=0)).label("party_hours"),
+            func.count(case((party, served.c.volunteer_id))).label("party_participants"),
         )
-        .select_from(service_hours.join(volunteer, volunteer.c.id == service_hours.c.volunteer_id))
-        .where(
-            area_clause(service_hours, scope, filters),
-            area_clause(volunteer, scope, filters),
-            period_clause(service_hours.c.served_on, filters),
-        )
-        .group_by(key)
+        .group_by(served.c[key])
         .subquery("hours")
     )
 
 
-def _most_hours(key, scope: Scope, filters: Filters, limit: int):
-    """The ``limit`` keys (not NULL) of :func:`_hours_by` with most hours (ties by key), chosen before any
-    join: the names are then looked up for those rows only."""
-    hours = _hours_by(key, scope, filters)
+def _most_hours(rows: Subquery, key: str, limit: int) -> Subquery:
+    """The ``limit`` rows of ``rows`` (with ``key`` and ``hours``) with most hours, ``key`` not NULL (ties by
+    key), chosen before any join: the names are then looked up for those rows only."""
     return (
-        select(hours)
-        .where(hours.c.key.is_not(None))
-        .order_by(hours.c.hours.desc(), hours.c.key)
+        select(rows)
+        .where(rows.c[key].is_not(None))
+        .order_by(rows.c.hours.desc(), rows.c[key])
         .limit(limit)
         .subquery("most_hours")
     )
@@ -159,7 +157,7 @@ def participation(conn: Connection, scope: Scope, filters: Filters, level: str) 
     units = _units_of_level(level, scope, filters).subquery("units")
     key = _VOLUNTEER_KEY[level]
     registered = summaries.registered(conn, scope, filters, [key])
-    hours = _hours_by(volunteer.c[key], scope, filters)
+    hours = _hours_by(conn, key, scope, filters)
     counts = ("volunteers", "hours", "active", "party_hours", "party_participants")
     stmt = (
         select(
@@ -231,22 +229,16 @@ def registrations_by_month(conn: Connection, scope: Scope, filters: Filters) -> 
 
 def hours_by_month(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Service hours per month of the period: ``month``, ``hours``, ``party_hours``."""
-    month = month_of(service_hours.c.served_on)
-    party = volunteer.c.is_in_service_party_member == true()
+    served = summaries.served(conn, scope, filters, ["month", "is_in_service_party_member"])
+    party = served.c.is_in_service_party_member == true()
     stmt = (
         select(
-            month.label("month"),
-            func.sum(service_hours.c.hours).label("hours"),
-            func.sum(case((party, service_hours.c.hours), else_=0)).label("party_hours"),
+            served.c.month,
+            func.sum(served.c.hours).label("hours"),
+            func.sum(case((party, served.c.hours), else_=0)).label("party_hours"),
         )
-        .select_from(service_hours.join(volunteer, volunteer.c.id == service_hours.c.volunteer_id))
-        .where(
-            area_clause(service_hours, scope, filters),
-            area_clause(volunteer, scope, filters),
-            period_clause(service_hours.c.served_on, filters),
-        )
-        .group_by(month)
-        .order_by(month)
+        .group_by(served.c.month)
+        .order_by(served.c.month)
     )
     df = frame(conn, stmt, ["month", "hours", "party_hours"])
     return df.astype({"hours": "float64", "party_hours": "float64"})
@@ -309,7 +301,7 @@ def top_volunteers(conn: Connection, scope: Scope, filters: Filters, limit: int)
             hours.c.hours,
         )
         .select_from(
-            hours.join(volunteer, volunteer.c.id == hours.c.key)
+            hours.join(volunteer, volunteer.c.id == hours.c.volunteer_id)
             .outerjoin(unit, unit.c.id == volunteer.c.unit_id)
             .outerjoin(county, county.c.code == volunteer.c.county_code)
         )
@@ -325,7 +317,7 @@ def top_teams(conn: Connection, scope: Scope, filters: Filters, limit: int) -> p
     Columns: ``id``, ``name``, ``category``, ``is_standing``, ``level``, ``county_name``, ``members`` (members
     who served), ``hours``.
     """
-    hours = _most_hours(volunteer.c.team_id, scope, filters, limit)
+    hours = _most_hours(_hours_by(conn, "team_id", scope, filters), "key", limit)
     county, name = _county_name()
     stmt = (
         select(

@@ -157,7 +157,7 @@ def test_rows_of_today_count_at_once_and_old_dates_from_the_next_refresh(own_db)
     after = _read(own_db, lambda c: (_registered(c, today.isoformat()), _held(c, this_year, today.isoformat())))
     assert after == ({**before[0], A: before[0][A] + 2}, before[1] + 2)
 
-    unchanged = {"volunteers": "unchanged", "activities": "unchanged", "orders": "unchanged"}
+    unchanged = {"volunteers": "unchanged", "activities": "unchanged", "orders": "unchanged", "hours": "unchanged"}
     assert {o.name: o.how for o in refresh(own_db)} == unchanged
     assert _read(own_db, lambda c: (_registered(c, today.isoformat()), _held(c, this_year, today.isoformat()))) == after
 

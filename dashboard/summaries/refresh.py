@@ -2,8 +2,8 @@
 
 A summary remembers the highest id of its source table it has seen and how many rows the table had.
 An incremental refresh finds the rows added since (ids above that), takes the earliest date among
-them and recomputes the summary from that date's bucket on (its month for volunteers and orders, its
-day for activities), with the SELECT of :mod:`dashboard.summaries.definitions`, counting the source's
+them and recomputes the summary from that date's bucket on (its month for volunteers, orders and service
+hours, its day for activities), with the SELECT of :mod:`dashboard.summaries.definitions`, counting the source's
 rows up to the highest id it records (a row committed meanwhile is left to the next refresh, so the
 rows above ``through_id`` are exactly those the summary has not counted: ``queries.summaries`` adds
 them). When rows have disappeared from the source (the count does not add up), or with ``full=True``,
@@ -89,6 +89,16 @@ SUMMARIES = (
         d.month_start,
         (Step(t.order_months, d.order_months, "month", d.month_key),),
     ),
+    Summary(
+        "hours",
+        d.service_hours,
+        "served_on",
+        d.month_start,
+        (
+            Step(t.volunteer_hours_months, d.volunteer_hours_months, "month", d.month_key),
+            Step(t.volunteer_hours_unit_months, d.volunteer_hours_unit_months, "month", d.month_key, from_source=False),
+        ),
+    ),
 )
 
 
@@ -127,6 +137,8 @@ def _refresh(conn: Connection, summary: Summary, full: bool, now: dt.datetime) -
             definition = step.definition(since)
             if step.from_source:
                 definition = definition.where(summary.source.c.id <= top)
+            # in bucket order, so that a period's rows (and a district's within it) lie together on disk
+            definition = definition.order_by(*(definition.selected_columns[c] for c in (step.column, "county_code")))
             conn.execute(insert(step.table).from_select(list(definition.selected_columns.keys()), definition))
             if how == "full":  # fresh statistics, so the planner reads the new table well at once
                 conn.execute(text(f"ANALYZE {t.SCHEMA}.{step.table.name}"))

@@ -8,7 +8,7 @@ was last refreshed, and up to which source row, is in :data:`refresh_state`.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, Index, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, Index, Integer, MetaData, String, Table
 
 SCHEMA = "dash"
 metadata = MetaData(schema=SCHEMA)
@@ -54,6 +54,39 @@ order_months = Table(
     Column("month", String(7), nullable=False),  # 'YYYY-MM' of placed_at (Beijing time, as the platform stores it)
     Column("orders", Integer, nullable=False),
     Index("ix_order_months_month", "month"),
+)
+
+volunteer_hours_months = Table(
+    "volunteer_hours_months",
+    metadata,
+    Column("volunteer_id", Integer, nullable=False),
+    Column("month", String(7), nullable=False),  # 'YYYY-MM' of served_on
+    Column("county_code", String(6)),  # the service row's county
+    # the volunteer's, as they were at the refresh that wrote the row
+    Column("volunteer_county_code", String(6)),
+    Column("township_code", String(9)),
+    Column("unit_id", Integer),
+    Column("team_id", Integer),
+    Column("is_in_service_party_member", Boolean),
+    Column("hours", Float, nullable=False),
+    Column("entries", Integer, nullable=False),  # service-hours rows summed
+    Index("ix_volunteer_hours_months_month", "month"),
+    Index("ix_volunteer_hours_months_county_month", "county_code", "month"),
+)
+
+volunteer_hours_unit_months = Table(
+    "volunteer_hours_unit_months",
+    metadata,
+    Column("month", String(7), nullable=False),
+    Column("county_code", String(6)),
+    Column("volunteer_county_code", String(6)),
+    Column("township_code", String(9)),
+    Column("unit_id", Integer),
+    Column("is_in_service_party_member", Boolean),
+    Column("hours", Float, nullable=False),
+    Column("entries", Integer, nullable=False),
+    Index("ix_volunteer_hours_unit_months_month", "month"),
+    Index("ix_volunteer_hours_unit_months_county_month", "county_code", "month"),
 )
 
 refresh_state = Table(

@@ -1,0 +1,252 @@
+"""The service-hours summary ``dash.volunteer_hours_months`` and the figures read through it.
+
+On a small demo of its own (one year up to tests.fixtures.FIXED_NOW, 20 November 2026), on SQLite and
+PostgreSQL, :func:`queries.summaries.served` (per volunteer, county, month, unit, team, township) and the
+figures built on it — the volunteers page's participation, monthly hours and top lists, and the hours
+rankings — are compared with the service-hours rows joined to their volunteers in pandas: for periods of
+whole months, of partial months at either end, within one month, across the new year, for a leader's
+district and with the district and township filters; then again with a stale summary (rows added after
+the refresh: today, with an old date inside the periods, for a volunteer who had never served, on the
+last day of a partial month, with a date still to come), and after the incremental refresh that follows.
+The periods cover every way queries.summaries._plan reads a partial month: added day by day, or a whole
+month less its other days (which must also take off the volunteers who served only on those days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from sqlalchemy import Connection, func, insert, select
+
+from dashboard.db import reader_engine, writer_engine
+from dashboard.filters import Filters
+from dashboard.scope import Scope
+from dashboard.summaries.refresh import refresh
+from dashboard.summaries.tables import volunteer_hours_months
+from queries import rankings, summaries, volunteers
+from queries.common import TABLES, region, volunteer
+from tests.fixtures import build_small_demo, database
+
+D = dt.date
+service_hours = TABLES["service_hours"]
+PERIODS = [  # (start, end)
+    (D(2026, 1, 1), D(2026, 11, 20)),  # the default view: this year to "today"
+    (D(2026, 11, 1), D(2026, 11, 20)),  # this month: the whole month less the days to come
+    (D(2026, 3, 15), D(2026, 8, 10)),  # a custom range: partial months at both ends
+    (D(2026, 2, 1), D(2026, 4, 30)),  # whole months only
+    (D(2026, 5, 3), D(2026, 5, 27)),  # within one month, its days added
+    (D(2025, 12, 10), D(2026, 2, 5)),  # across the new year
+    (D(2026, 4, 28), D(2026, 10, 25)),  # a late start added, a late end taken off a whole month
+    (D(2026, 11, 20), D(2026, 11, 20)),  # today alone
+]
+KEY_SETS = [
+    ["volunteer_id"],
+    ["county_code", "volunteer_id", "is_in_service_party_member"],
+    ["month", "is_in_service_party_member"],
+    ["unit_id"],
+    ["team_id", "volunteer_id"],
+    ["township_code", "month"],
+]
+
+
+@pytest.fixture(scope="module")
+def demo(backend, tmp_path_factory):
+    """A small demo of this module's own, written to by its tests."""
+    with database(backend, tmp_path_factory.mktemp("hours-summary")) as url:
+        build_small_demo(url, volume=0.01)
+        yield url
+
+
+def _rows(conn: Connection) -> pd.DataFrame:
+    """Every service-hours row of a known county, with its volunteer's columns (what the pages count)."""
+    h, v = service_hours.c, volunteer.c
+    counties = select(region.c.code).where(region.c.level == "county")
+    stmt = (
+        select(
+            h.volunteer_id,
+            h.county_code.label("service_county"),
+            h.served_on,
+            h.hours,
+            v.county_code,
+            v.township_code,
+            v.unit_id,
+            v.team_id,
+            v.is_in_service_party_member,
+        )
+        .select_from(service_hours.join(volunteer, v.id == h.volunteer_id))
+        .where(h.county_code.in_(counties))
+    )
+    rows = pd.DataFrame([tuple(r) for r in conn.execute(stmt).all()], columns=list(stmt.selected_columns.keys()))
+    rows["served_on"] = pd.to_datetime(rows["served_on"])
+    rows["month"] = rows["served_on"].dt.strftime("%Y-%m")
+    rows["party"] = rows["is_in_service_party_member"].fillna(False).astype(bool)
+    return rows
+
+
+def _chosen(rows: pd.DataFrame, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """The rows of the period, the service in scope and district, the volunteer in scope and area."""
+    rows = rows[(rows["served_on"] >= pd.Timestamp(filters.start)) & (rows["served_on"] <= pd.Timestamp(filters.end))]
+    if scope.counties is not None:
+        rows = rows[rows["service_county"].isin(scope.counties) & rows["county_code"].isin(scope.counties)]
+    if filters.county:
+        rows = rows[(rows["service_county"] == filters.county) & (rows["county_code"] == filters.county)]
+    if filters.township:
+        rows = rows[rows["township_code"] == filters.township]
+    return rows
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool | float | int):
+        return str(int(value))
+    return str(value)
+
+
+def _keyed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    out = frame[[*keys, "hours", "entries"]].copy()
+    for key in keys:
+        out[key] = [_text(x) for x in out[key]]
+    out = out.astype({"hours": "float64", "entries": "int64"})
+    return out.sort_values(keys).reset_index(drop=True)
+
+
+def _check_served(conn: Connection, rows: pd.DataFrame, scope: Scope, filters: Filters) -> int:
+    chosen = _chosen(rows, scope, filters)
+    compared = 0
+    for keys in KEY_SETS:
+        sub = summaries.served(conn, scope, filters, keys)
+        got = pd.DataFrame([tuple(r) for r in conn.execute(select(sub)).all()], columns=[*keys, "hours", "entries"])
+        grouped = chosen.groupby(keys, dropna=False).agg(hours=("hours", "sum"), entries=("hours", "size"))
+        expected = grouped.reset_index()
+        pd.testing.assert_frame_equal(_keyed(got, keys), _keyed(expected, keys), check_exact=False, atol=1e-6)
+        compared += len(expected)
+    return compared
+
+
+def _check_pages(conn: Connection, rows: pd.DataFrame, scope: Scope, filters: Filters) -> None:
+    """The volunteers page's hours figures and the hours rankings, against the same rows."""
+    chosen = _chosen(rows, scope, filters)
+    party = chosen[chosen["party"]]
+
+    counties = volunteers.participation(conn, scope, filters, "county").set_index("code")
+    by_county = chosen.groupby("county_code")
+    expected = pd.DataFrame(
+        {
+            "hours": by_county["hours"].sum(),
+            "active": by_county["volunteer_id"].nunique(),
+            "party_hours": party.groupby("county_code")["hours"].sum(),
+            "party_participants": party.groupby("county_code")["volunteer_id"].nunique(),
+        }
+    ).reindex(counties.index, fill_value=0)
+    expected = expected.fillna(0)
+    got = counties[["hours", "active", "party_hours", "party_participants"]]
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=False, atol=1e-6)
+
+    monthly = volunteers.hours_by_month(conn, scope, filters)
+    months = chosen.groupby("month")
+    expected_months = pd.DataFrame(
+        {"hours": months["hours"].sum(), "party_hours": party.groupby("month")["hours"].sum()}
+    ).fillna(0)
+    assert monthly["month"].tolist() == expected_months.index.tolist()
+    assert monthly["hours"].tolist() == pytest.approx(expected_months["hours"].tolist())
+    assert monthly["party_hours"].tolist() == pytest.approx(expected_months["party_hours"].tolist())
+
+    people = chosen.groupby("volunteer_id")["hours"].sum().reset_index()
+    people = people.sort_values(["hours", "volunteer_id"], ascending=[False, True]).head(10)
+    top = volunteers.top_volunteers(conn, scope, filters, 10)
+    assert top["id"].tolist() == people["volunteer_id"].tolist()
+    assert top["hours"].tolist() == pytest.approx(people["hours"].tolist())
+
+    teams = chosen.dropna(subset=["team_id"]).groupby("team_id")
+    teams = pd.DataFrame({"hours": teams["hours"].sum(), "members": teams["volunteer_id"].nunique()}).reset_index()
+    teams = teams.sort_values(["hours", "team_id"], ascending=[False, True]).head(5)
+    top_teams = volunteers.top_teams(conn, scope, filters, 5)
+    assert top_teams["id"].tolist() == [int(x) for x in teams["team_id"]]
+    assert top_teams["members"].tolist() == teams["members"].tolist()
+    assert top_teams["hours"].tolist() == pytest.approx(teams["hours"].tolist())
+
+    for entity, key in (("station", "unit_id"), ("team", "team_id"), ("volunteer", "volunteer_id")):
+        ranked = rankings.ranking(conn, scope, filters, entity, "hours", "top", 8, 4, 5)
+        sums = chosen.dropna(subset=[key]).groupby(key)["hours"].sum()
+        shown = ranked[ranked["value"] > 0]
+        assert shown["value"].tolist() == pytest.approx([sums[int(i)] for i in shown["id"]])
+        if entity == "volunteer":  # every volunteer of the area with hours takes part
+            best = sums.reset_index().sort_values(["hours", key], ascending=[False, True]).head(8)
+            assert ranked["id"].tolist() == best[key].tolist()
+
+
+def _check(url: str) -> int:
+    """Compare every period, scope and filter with pandas; returns how many groups were compared."""
+    engine = reader_engine(url)
+    compared = 0
+    try:
+        with engine.connect() as conn:
+            rows = _rows(conn)
+            county, township = rows.groupby(["county_code", "township_code"]).size().idxmax()
+            for start, end in PERIODS:
+                view = Filters(start, end, period_key="custom")
+                for scope, filters in (
+                    (Scope(None), view),
+                    (Scope(None), replace(view, county=county, township=township)),
+                    (Scope(frozenset({county})), replace(view, county=county)),
+                ):
+                    compared += _check_served(conn, rows, scope, filters)
+                    _check_pages(conn, rows, scope, filters)
+    finally:
+        engine.dispose()
+    return compared
+
+
+def _add_hours(url: str, changes: list[dict]) -> None:
+    """Copies of the newest service-hours row with the given changes and new ids, written as the platform would."""
+    engine = writer_engine(url)
+    with engine.begin() as conn:
+        newest = conn.execute(select(service_hours).order_by(service_hours.c.id.desc()).limit(1)).mappings().one()
+        rows = [{**newest, "id": newest["id"] + i + 1, **change} for i, change in enumerate(changes)]
+        conn.execute(insert(service_hours), rows)
+    engine.dispose()
+
+
+def _summarised(url: str) -> tuple[int, int, int]:
+    """(rows summed in the summary, service-hours rows of known volunteers, a volunteer who never served)."""
+    engine = reader_engine(url)
+    with engine.connect() as conn:
+        summed = conn.execute(select(func.coalesce(func.sum(volunteer_hours_months.c.entries), 0))).scalar_one()
+        known = conn.execute(
+            select(func.count()).select_from(
+                service_hours.join(volunteer, volunteer.c.id == service_hours.c.volunteer_id)
+            )
+        ).scalar_one()
+        idle = conn.execute(
+            select(func.min(volunteer.c.id)).where(volunteer.c.id.not_in(select(service_hours.c.volunteer_id)))
+        ).scalar_one()
+    engine.dispose()
+    return int(summed), int(known), int(idle)
+
+
+def test_the_summary_path_gives_the_hours_of_the_rows_fresh_stale_and_refreshed(demo):
+    summed, known, idle = _summarised(demo)
+    assert summed == known > 1000  # fresh: the summary holds every row of a known volunteer
+    assert _check(demo) > 1000
+
+    _add_hours(
+        demo,
+        [
+            {"served_on": D(2026, 11, 20), "hours": 2.5},  # today, after the refresh
+            {"served_on": D(2026, 3, 20), "hours": 7.0},  # an old date, in a summarised month inside the periods
+            {"served_on": D(2026, 3, 20), "hours": 1.5, "volunteer_id": idle},  # a volunteer who never served
+            {"served_on": D(2026, 10, 31), "hours": 3.0, "volunteer_id": idle},  # on a day taken off a whole month
+            {"served_on": D(2026, 11, 28), "hours": 4.0},  # a date still to come, in this month
+        ],
+    )
+    assert _summarised(demo)[0] == summed  # the summary is stale ...
+    assert _check(demo) > 1000  # ... and every figure still equals the rows'
+
+    outcome = {o.name: o for o in refresh(demo)}["hours"]
+    assert (outcome.how, outcome.since) == ("incremental", D(2026, 3, 1))
+    assert _summarised(demo)[0] == summed + 5
+    assert _check(demo) > 1000
