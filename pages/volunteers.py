@@ -264,8 +264,8 @@ def _distribution_chart(frame: pd.DataFrame, category: str, order: list[str], co
 
 
 def _stars_and_points(scope: Scope, current: Filters, rules: Volunteering) -> None:
-    stars = data.run(volunteers.star_levels, scope, current)
-    points = data.run(volunteers.points_bands, scope, current, rules.points_band_bounds)
+    graded = data.run(volunteers.grades, scope, current, rules.points_band_bounds)
+    stars, points = volunteers.star_levels(graded), volunteers.points_bands(graded)
     left, right = st.columns(2)
     with left:
         st.subheader("星级分布", help=DEFS["stars"])

@@ -249,37 +249,50 @@ def _county_name():
     return county, county.c.name.label("county_name")
 
 
-def star_levels(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
-    """Registered volunteers per county and star: ``county_code``, ``county_name``, ``star_level``, ``volunteers``."""
-    county, name = _county_name()
-    stmt = (
-        select(volunteer.c.county_code, name, volunteer.c.star_level, func.count().label("volunteers"))
-        .select_from(volunteer.outerjoin(county, county.c.code == volunteer.c.county_code))
-        .where(area_clause(volunteer, scope, filters), volunteer.c.registered_on <= filters.end)
-        .group_by(volunteer.c.county_code, county.c.name, volunteer.c.star_level)
-        .order_by(volunteer.c.county_code, volunteer.c.star_level)
-    )
-    df = frame(conn, stmt, ["county_code", "county_name", "star_level", "volunteers"])
-    return df.astype({"volunteers": "int64"})
+def grades(conn: Connection, scope: Scope, filters: Filters, bounds: tuple[int, ...]) -> pd.DataFrame:
+    """Registered volunteers per county, star and points band, in one scan of ``volunteer``: ``county_code``,
+    ``county_name``, ``star_level``, ``band``, ``volunteers`` (what :func:`star_levels` and
+    :func:`points_bands` sum up).
 
-
-def points_bands(conn: Connection, scope: Scope, filters: Filters, bounds: tuple[int, ...]) -> pd.DataFrame:
-    """Registered volunteers per county and points band: ``county_code``, ``county_name``, ``band``, ``volunteers``.
-
-    ``band`` is 0 below ``bounds[0]``, i for ``bounds[i-1] <= points < bounds[i]``, len(bounds) from the last bound.
+    ``band`` is 0 below ``bounds[0]``, i for ``bounds[i-1] <= points < bounds[i]``, len(bounds) from the last
+    bound. Star level and points are the platform's current values (columns it updates in place), so they
+    are read from ``volunteer`` itself, not from a summary that would keep old values until a full refresh.
     """
     points = func.coalesce(volunteer.c.points, 0)
     band = case(*((points < bound, i) for i, bound in enumerate(bounds)), else_=len(bounds)).label("band")
+    counts = (
+        select(volunteer.c.county_code, volunteer.c.star_level, band, func.count().label("volunteers"))
+        .where(area_clause(volunteer, scope, filters), volunteer.c.registered_on <= filters.end)
+        .group_by(volunteer.c.county_code, volunteer.c.star_level, band)
+        .subquery("grades")
+    )
     county, name = _county_name()
     stmt = (
-        select(volunteer.c.county_code, name, band, func.count().label("volunteers"))
-        .select_from(volunteer.outerjoin(county, county.c.code == volunteer.c.county_code))
-        .where(area_clause(volunteer, scope, filters), volunteer.c.registered_on <= filters.end)
-        .group_by(volunteer.c.county_code, county.c.name, band)
-        .order_by(volunteer.c.county_code, band)
+        select(counts.c.county_code, name, counts.c.star_level, counts.c.band, counts.c.volunteers)
+        .select_from(counts.outerjoin(county, county.c.code == counts.c.county_code))
+        .order_by(counts.c.county_code, counts.c.star_level, counts.c.band)
     )
-    df = frame(conn, stmt, ["county_code", "county_name", "band", "volunteers"])
+    df = frame(conn, stmt, ["county_code", "county_name", "star_level", "band", "volunteers"])
     return df.astype({"band": "int64", "volunteers": "int64"})
+
+
+def _summed(graded: pd.DataFrame, by: str) -> pd.DataFrame:
+    """:func:`grades` summed per county and ``by``, ordered by both."""
+    keys = ["county_code", "county_name", by]
+    summed = graded.groupby(keys, dropna=False, sort=True)["volunteers"].sum().reset_index()
+    return summed.astype({"volunteers": "int64"})
+
+
+def star_levels(graded: pd.DataFrame) -> pd.DataFrame:
+    """Registered volunteers per county and star (from :func:`grades`): ``county_code``, ``county_name``,
+    ``star_level``, ``volunteers``."""
+    return _summed(graded, "star_level")
+
+
+def points_bands(graded: pd.DataFrame) -> pd.DataFrame:
+    """Registered volunteers per county and points band (from :func:`grades`): ``county_code``,
+    ``county_name``, ``band``, ``volunteers``."""
+    return _summed(graded, "band").astype({"band": "int64"})
 
 
 def top_volunteers(conn: Connection, scope: Scope, filters: Filters, limit: int) -> pd.DataFrame:
@@ -288,7 +301,7 @@ def top_volunteers(conn: Connection, scope: Scope, filters: Filters, limit: int)
     Columns: ``id``, ``name`` (personal data: mask before showing), ``county_name``, ``unit_name``,
     ``star_level``, ``points``, ``hours``.
     """
-    hours = _most_hours(volunteer.c.id, scope, filters, limit)
+    hours = _most_hours(summaries.served(conn, scope, filters, ["volunteer_id"]), "volunteer_id", limit)
     county, name = _county_name()
     stmt = (
         select(

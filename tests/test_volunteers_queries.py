@@ -94,7 +94,8 @@ def test_registrations_and_hours_by_month(conn: Connection) -> None:
 
 
 def test_stars_and_points(conn: Connection) -> None:
-    stars = volunteers.star_levels(conn, ALL, PERIOD)
+    graded = volunteers.grades(conn, ALL, PERIOD, (100, 500, 1000, 3000))
+    stars = volunteers.star_levels(graded)
     assert {(r.county_code, r.star_level): r.volunteers for r in stars.itertuples()} == {
         (A, 0): 1,
         (A, 2): 1,
@@ -102,7 +103,7 @@ def test_stars_and_points(conn: Connection) -> None:
         (A, 4): 1,
         (B, 1): 1,
     }
-    bands = volunteers.points_bands(conn, ALL, PERIOD, (100, 500, 1000, 3000))
+    bands = volunteers.points_bands(graded)
     # 150 → 1, 50 → 0, 600 → 2, 3000 → 4 (a bound starts its band), 1000 → 3
     assert {(r.county_code, r.band): r.volunteers for r in bands.itertuples()} == {
         (A, 0): 1,
