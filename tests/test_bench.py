@@ -4,7 +4,7 @@ shape, the tables a page reads, and the Parquet → SQLite copy holding exactly 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 
 from bench import copy, parquet, recorder, timing
 from dashboard.models import Base
@@ -25,7 +25,7 @@ def test_overview_records_its_calls_and_times_them(small_demo):
     rec = recorder.record("overview", "city·month", url, {"period": "month"})
     assert rec.error is None
     names = [c.name for c in rec.calls]
-    for expected in ("overview.district_summary", "units.tier_counts", "overview.orders_by_status"):
+    for expected in ("overview.order_counts", "overview.district_areas", "units.tier_counts"):
         assert expected in names
     assert len(names) == len(set((c.name, repr(c.args)) for c in rec.calls))  # no call recorded twice
     times, captured = timing.time_page(url, rec.calls, runs=2)
@@ -55,3 +55,21 @@ def test_copy_holds_the_same_rows(small_demo, tmp_path, table):
     query = select(func.min(t.c[column]), func.max(t.c[column]), func.count(t.c[column]))
     with create_engine(url).connect() as a, create_engine(copied_url).connect() as b:
         assert a.execute(query).one() == b.execute(query).one()
+
+
+def test_duckdb_reference_reads_the_summaries_as_postgresql_does(small_demo, tmp_path):
+    """The DuckDB reference replays PostgreSQL's statements, which read the summaries of schema dash."""
+    url, _report = small_demo
+    engine = create_engine(url)
+    parquet.export(engine, tmp_path / "parquet")
+    db = parquet.connect(tmp_path / "parquet")
+    assert db.execute("SELECT count(*) FROM service_order").fetchone()[0] == _counts(url)["service_order"]
+    if engine.dialect.name != "postgresql":  # an SQLite export holds the platform's tables only
+        assert not list((tmp_path / "parquet").glob("dash.*"))
+        return
+    statement = "SELECT month, sum(orders) FROM dash.order_months GROUP BY month ORDER BY month"
+    with engine.connect() as conn:
+        expected = [tuple(row) for row in conn.execute(text(statement))]
+    assert expected  # the small demo's summaries are not empty
+    assert [(month, int(n)) for month, n in db.execute(statement).fetchall()] == [(m, int(n)) for m, n in expected]
+    engine.dispose()
