@@ -224,15 +224,13 @@ def filter_panel(
     ``stations``: the stations of the chosen district and township (``queries.orders.stations``); the
     station picker waits for a district. ``teams``: the teams in scope (``queries.orders.teams``), of the
     chosen district only when there is one. ``cube``: the view's ``queries.orders.order_cube``, whence the
-    counts come (:func:`queries.orders.facet_counts`); with a station chosen it holds that station's
-    orders only, so the other stations' counts are a query of their own.
+    step, team and rated counts come (:func:`queries.orders.facet_counts`); the stations' counts are a
+    query of their own, run only when there are stations to pick.
     """
     help_text = orders.DEFINITIONS["option_counts"]
     facets = orders.facet_counts(cube, page)
-    if "station" in facets or not filters.county:  # no district: no station to pick
-        station_counts = facets.get("station", {})
-    else:
-        station_counts = data.run(orders.station_counts, scope, filters, page.without("station"))
+    no_station = page.without("station")
+    station_counts = data.run(orders.station_counts, scope, filters, no_station) if filters.county else {}
     station_names = dict(zip(stations["id"], stations["name"], strict=True))
     if filters.county:
         teams = teams[teams["county_code"] == filters.county]

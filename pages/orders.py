@@ -104,8 +104,7 @@ def _context() -> Ctx:
     satisfied = int(targets()["satisfied_rating"].value)
     stations = data.run(orders.stations, scope, filters.county, filters.township) if filters.county else _NO_STATIONS
     now = local_now().replace(second=0, microsecond=0)  # overdue as of this minute (one cache entry a minute)
-    by_station = bool(filters.county) and page.station is None  # the station picker's counts
-    cube = data.run(orders.order_cube, scope, filters, page.station, by_station, satisfied, now)
+    cube = data.run(orders.order_cube, scope, filters, page.station, satisfied, now)
     orders_filters.filter_panel(scope, filters, page, stations, teams, cube)
     counties = data.run(regions.counties, scope)
     townships = data.run(regions.townships, scope)

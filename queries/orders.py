@@ -753,31 +753,19 @@ def order_list(conn: Connection, scope: Scope, filters: Filters, page: OrderFilt
 
 
 def order_cube(
-    conn: Connection,
-    scope: Scope,
-    filters: Filters,
-    station: int | None,
-    by_station: bool,
-    satisfied_rating: int,
-    now: dt.datetime,
+    conn: Connection, scope: Scope, filters: Filters, station: int | None, satisfied_rating: int, now: dt.datetime
 ) -> pd.DataFrame:
     """The orders of the global filters (and of ``station`` when given) read once, grouped by ``status``,
-    ``team_id`` (the order's team, see DEFINITIONS["team"]; NULL for none), ``rating`` (as given) and, with
-    ``by_station``, ``station_id``: per group the sums of :func:`status_summary` (``rated`` is either 0 or
-    all the group's ``orders``) and ``overdue`` (as of ``now``, 超时 and 超期未评价 alike).
+    ``team_id`` (the order's team, see DEFINITIONS["team"]; NULL for none) and ``rating`` (as given): per
+    group the sums of :func:`status_summary` (``rated`` is either 0 or all the group's ``orders``) and
+    ``overdue`` (as of ``now``, 超时 and 超期未评价 alike).
 
     The page derives from it what separate queries would each read from the orders again: the status
-    summary, the overdue counts per status and the option counts of the page filters
-    (:func:`cube_summary`, :func:`cube_overdue`, :func:`facet_counts`). Without ``by_station`` it stays
-    small (about 1,300 rows for a year of the city demo); the stations of a district multiply it (11,000
-    rows for the busiest district's half-year), so the page asks for them only where it offers stations
-    to pick and none is chosen."""
-    keys = [
-        service_order.c.status.label("status"),
-        _team_key.label("team_id"),
-        service_order.c.rating.label("rating"),
-        *([service_order.c.station_id.label("station_id")] if by_station else []),
-    ]
+    summary, the overdue counts per status and the option counts of the step, team and rated filters
+    (:func:`cube_summary`, :func:`cube_overdue`, :func:`facet_counts`). It stays small: 1,253 rows for a
+    year of the city demo. By station it would not (11,158 rows for the busiest district's half-year, no
+    faster than the separate queries): the station picker's counts are :func:`station_counts`."""
+    keys = [service_order.c.status.label("status"), _team_key.label("team_id"), service_order.c.rating.label("rating")]
     stmt = (
         select(*keys, *_flow_sums(satisfied_rating), func.sum(case((_overdue(now), 1), else_=0)).label("overdue"))
         .select_from(_with_member)
@@ -785,18 +773,16 @@ def order_cube(
         .group_by(*keys)
     )
     df = frame(conn, stmt)
-    return _ints(df, [c for c in df.columns if c not in ("status", "team_id", "rating", "station_id")])
+    return _ints(df, [c for c in df.columns if c not in _CUBE_KEYS])
 
 
-_CUBE_KEYS = ("status", "team_id", "rating", "station_id")
+_CUBE_KEYS = ("status", "team_id", "rating")
 
 
 def cube_rows(cube: pd.DataFrame, page: OrderFilters) -> pd.DataFrame:
-    """The rows of an :func:`order_cube` result that the page filters select (the station only when the cube
-    is by station: otherwise its query chose it)."""
+    """The rows of an :func:`order_cube` result that the step, team and rated filters select (the station is
+    the cube's own)."""
     keep = pd.Series(True, index=cube.index)
-    if page.station is not None and "station_id" in cube:
-        keep &= cube["station_id"] == page.station
     if page.step is not None:
         statuses = cube["status"]
         if page.step == STEP_UNKNOWN:
@@ -824,20 +810,12 @@ def cube_overdue(cube: pd.DataFrame, page: OrderFilters) -> dict[str, int]:
 
 
 def facet_counts(cube: pd.DataFrame, page: OrderFilters) -> dict[str, dict]:
-    """The option counts of the page filters (DEFINITIONS["option_counts"]), each with the other page filters
-    applied, from an :func:`order_cube` result: ``step`` (:func:`step_counts`), ``team`` (team id → orders,
-    teams without orders absent), ``rated`` (:func:`rated_split`) and, when the cube is by station,
-    ``station`` (station id → orders, as :func:`station_counts`)."""
-
-    def orders_by(key: str, rows: pd.DataFrame) -> dict:
-        counts = rows.dropna(subset=[key]).groupby(key)["orders"].sum()
-        return {int(k): int(n) for k, n in counts.items()}
-
-    counts = {
+    """The option counts of the step, team and rated filters (DEFINITIONS["option_counts"]), each with the
+    other page filters applied, from an :func:`order_cube` result: ``step`` (:func:`step_counts`), ``team``
+    (team id → orders, teams without orders absent) and ``rated`` (:func:`rated_split`)."""
+    teams = cube_rows(cube, page.without("team")).dropna(subset=["team_id"]).groupby("team_id")["orders"].sum()
+    return {
         "step": step_counts(cube_summary(cube, page.without("step"))),
-        "team": orders_by("team_id", cube_rows(cube, page.without("team"))),
+        "team": {int(team_id): int(n) for team_id, n in teams.items()},
         "rated": rated_split(cube_summary(cube, page.without("rated"))),
     }
-    if "station_id" in cube:
-        counts["station"] = orders_by("station_id", cube_rows(cube, page.without("station")))
-    return counts

@@ -1,8 +1,8 @@
 """The orders page's one read (``queries.orders.order_cube``) gives the figures of the separate queries.
 
 For several global and page filters, on SQLite and PostgreSQL, the status summary, the overdue counts and
-every page filter's option counts derived from the cube equal those of ``status_summary``,
-``overdue_by_status``, ``station_counts`` and ``team_counts``, whose own figures tests/test_orders_queries.py
+the step, team and rated filters' option counts derived from the cube equal those of ``status_summary``,
+``overdue_by_status`` and ``team_counts``, whose own figures tests/test_orders_queries.py
 checks by hand on the fixture of tests/orders_fixture.py.
 """
 
@@ -57,12 +57,11 @@ def conn(request, tmp_path_factory) -> Connection:
         engine.dispose()
 
 
-@pytest.mark.parametrize("by_station", [False, True])
 @pytest.mark.parametrize("page", PAGES, ids=repr)
 @pytest.mark.parametrize("view", range(len(VIEWS)))
-def test_derived_figures_equal_the_separate_queries(conn, view, page, by_station):
+def test_derived_figures_equal_the_separate_queries(conn, view, page):
     scope, filters = VIEWS[view]
-    cube = orders.order_cube(conn, scope, filters, page.station, by_station, 4, NOW)
+    cube = orders.order_cube(conn, scope, filters, page.station, 4, NOW)
     pd.testing.assert_frame_equal(
         orders.cube_summary(cube, page), orders.status_summary(conn, scope, filters, page, 4), check_dtype=False
     )
@@ -74,24 +73,20 @@ def test_derived_figures_equal_the_separate_queries(conn, view, page, by_station
     assert {t: facets["team"].get(t, 0) for t in teams["team_id"]} == dict(
         zip(teams["team_id"], teams["orders"], strict=True)
     )
-    if by_station and page.station is None:
-        assert facets["station"] == orders.station_counts(conn, scope, filters, page)
-    else:
-        assert ("station" in facets) == by_station
 
 
 def test_cube_figures_by_hand(conn):
-    """The fixture's March: 11 orders at stations 11, 12 (4 each) and 21 (3); teams 1 (orders 1, 2, 5) and 2
+    """The fixture's March: 11 orders, 4 of them at station 12; teams 1 (orders 1, 2, 5) and 2
     (order 7); 4 rated 1–5 (1, 2, 3, 7); on 04-02 12:00 overdue: 5 and 12 (服务中 > 48 h), 9 (待接单 > 2 h),
     6 (待派单 > 30 min) and 4 (unrated > 7 days)."""
-    cube = orders.order_cube(conn, ALL, MARCH, None, True, 4, NOW)
+    cube = orders.order_cube(conn, ALL, MARCH, None, 4, NOW)
     assert int(cube["orders"].sum()) == 11
     facets = orders.facet_counts(cube, OrderFilters())
     assert facets["team"] == {1: 3, 2: 1}
     assert facets["rated"] == {"yes": 4, "no": 7}
-    assert facets["station"] == {11: 4, 12: 4, 21: 3}
     assert orders.facet_counts(cube, OrderFilters(rated="yes"))["team"] == {1: 2, 2: 1}
     assert orders.cube_overdue(cube, OrderFilters()) == {"accepted": 2, "completed": 1, "dispatched": 1, "placed": 1}
-    assert orders.cube_overdue(cube, OrderFilters(station=12)) == {"accepted": 1, "completed": 1}
+    station = orders.order_cube(conn, ALL, MARCH, 12, 4, NOW)
+    assert orders.cube_overdue(station, OrderFilters(station=12)) == {"accepted": 1, "completed": 1}
     summary = orders.cube_summary(cube, OrderFilters(team=1))
     assert dict(zip(summary["status"], summary["orders"], strict=True)) == {"accepted": 1, "rated": 2}
