@@ -128,6 +128,26 @@ def _any_of_pg(element, compiler, **kw):
     return f"{compiler.process(column, **kw)} = ANY(ARRAY{compiler.process(rows, **kw)})"
 
 
+class month_start(FunctionElement):  # noqa: N801 - used like a SQL function
+    """The first day of a DATE column's month, as a value to group by before ``month_of`` names it: on PostgreSQL
+    ``date_trunc`` of the date as a timestamp, ~40 ms per 200,000 rows cheaper than ``to_char`` (bench_city)."""
+
+    inherit_cache = True
+    name = "month_start"
+
+
+@compiles(month_start)
+def _month_start_default(element, compiler, **kw):
+    (value,) = list(element.clauses)
+    return f"date({compiler.process(value, **kw)}, 'start of month')"
+
+
+@compiles(month_start, "postgresql")
+def _month_start_pg(element, compiler, **kw):
+    (value,) = list(element.clauses)
+    return f"date_trunc('month', CAST({compiler.process(value, **kw)} AS TIMESTAMP WITHOUT TIME ZONE))"
+
+
 def any_of(column: ColumnElement, rows: Select) -> ColumnElement[bool]:
     """``column`` is one of the values of the one-column SELECT ``rows`` (run on its own, never correlated).
 
@@ -258,8 +278,8 @@ def activity_months_query(
 
     The activities are counted per record key (unit id, or county code) and month before they are joined to
     the evaluated units, and only the keys of those units are read (:func:`any_of`: an index range per key
-    on PostgreSQL). A county's activities are first counted per day: naming the month of each of the
-    half-year's 112,000 activities (``to_char``) cost more than the scan at city scale.
+    on PostgreSQL). They are grouped by :func:`month_start` and the months named afterwards: ``to_char``
+    on each of a year's 200,000 activities cost as much as reading them at city scale.
     """
     unknown = set(require) - set(MATERIALS)
     if unknown:
@@ -270,34 +290,30 @@ def activity_months_query(
     listed_key = _record_key(activity, listed, records)[1]
     complete = and_(*(activity.c[f"has_{name}"] for name in require)) if require else literal(True)
     uploaded = and_(activity.c.uploaded_at.is_not(None), or_(activity.c.has_photos, activity.c.has_record))
-    counts = (
-        func.count().label("activities"),
-        func.sum(case((complete, 1), else_=0)).label("complete"),
-        func.sum(case((uploaded, 1), else_=0)).label("uploaded"),
-        func.sum(case((activity.c.kind == "theory_lecture", 1), else_=0)).label("theory_lectures"),
-    )
-    where = (
-        area_clause(activity, scope, filters, township=False),
-        period_clause(activity.c.held_on, filters),
-        any_of(record, select(listed_key).where(*listed_clauses)),
-    )
-    if records == "county":
-        days = (
-            select(record.label("record_key"), activity.c.held_on, *counts)
-            .where(*where)
-            .group_by(record, activity.c.held_on)
-            .subquery("days")
+    first_day = month_start(activity.c.held_on)
+    held = (
+        select(
+            record.label("record_key"),
+            first_day.label("first_day"),
+            func.count().label("activities"),
+            func.sum(case((complete, 1), else_=0)).label("complete"),
+            func.sum(case((uploaded, 1), else_=0)).label("uploaded"),
+            func.sum(case((activity.c.kind == "theory_lecture", 1), else_=0)).label("theory_lectures"),
         )
-        month = month_of(days.c.held_on)
-        held = select(
-            days.c.record_key, month.label("month"), *(func.sum(days.c[name]).label(name) for name in ACTIVITY_COUNTS)
-        ).group_by(days.c.record_key, month)
-    else:
-        month = month_of(activity.c.held_on)
-        held = select(record.label("record_key"), month.label("month"), *counts).where(*where).group_by(record, month)
-    held = held.subquery("held")
+        .where(
+            area_clause(activity, scope, filters, township=False),
+            period_clause(activity.c.held_on, filters),
+            any_of(record, select(listed_key).where(*listed_clauses)),
+        )
+        .group_by(record, first_day)
+        .subquery("held")
+    )
     return (
-        select(owner.c.id.label("unit_id"), held.c.month, *(held.c[name] for name in ACTIVITY_COUNTS))
+        select(
+            owner.c.id.label("unit_id"),
+            month_of(held.c.first_day).label("month"),
+            *(held.c[name] for name in ACTIVITY_COUNTS),
+        )
         .select_from(held.join(owner, held.c.record_key == owned))
         .where(*clauses)
     )
