@@ -70,7 +70,8 @@ volunteer_hours_months = Table(
     Column("is_in_service_party_member", Boolean),
     Column("hours", Float, nullable=False),
     Column("entries", Integer, nullable=False),  # service-hours rows summed
-    Index("ix_volunteer_hours_months_month", "month"),
+    # a district's rows of a month range are found in the index, without visiting the other districts' rows
+    Index("ix_volunteer_hours_months_month_county", "month", "county_code"),
     Index("ix_volunteer_hours_months_county_month", "county_code", "month"),
 )
 
@@ -85,7 +86,7 @@ volunteer_hours_unit_months = Table(
     Column("is_in_service_party_member", Boolean),
     Column("hours", Float, nullable=False),
     Column("entries", Integer, nullable=False),
-    Index("ix_volunteer_hours_unit_months_month", "month"),
+    Index("ix_volunteer_hours_unit_months_month_county", "month", "county_code"),
     Index("ix_volunteer_hours_unit_months_county_month", "county_code", "month"),
 )
 
