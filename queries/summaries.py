@@ -331,9 +331,9 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
     per_volunteer = bool({"volunteer_id", "team_id"} & set(keys))
     h, s = service_hours.c, (volunteer_hours_months if per_volunteer else volunteer_hours_unit_months).c
     raw_columns = {
-        **{name: volunteer.c[name] for name in HOURS_KEYS[2:]},
         "volunteer_id": h.volunteer_id,
         "month": month_of(h.served_on),
+        **{name: volunteer.c[name] for name in HOURS_KEYS if name not in ("volunteer_id", "month")},
     }
 
     def clauses(service_county: ColumnElement, county: ColumnElement, township: ColumnElement) -> list:
