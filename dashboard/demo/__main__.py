@@ -2,7 +2,7 @@
 
     python -m dashboard.demo build [--scale city] [--seed 20201] [--years 2] [--volume 1.0]
                                    [--now 2026-11-22T10:00] [--bad-rows 12] [--url URL] [--force]
-    python -m dashboard.demo ensure      # build data/demo.sqlite only if it is missing (and its summaries)
+    python -m dashboard.demo ensure      # build data/demo.sqlite only if it is missing (and any summary it lacks)
     python -m dashboard.demo feed [--url URL] [--interval 5] [--seed N] [--once]   # keep the demo moving
 
 Without ``--url`` the demo goes to ``data/demo.sqlite``; with a PostgreSQL URL the database must
@@ -14,21 +14,34 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import sqlite3
 import sys
 
 from dashboard.demo import feeder_run
 from dashboard.demo.build import BuildOptions, build, build_demo_file
 from dashboard.settings import DEMO_DB, demo_url
-from dashboard.summaries.refresh import refresh
+from dashboard.summaries.refresh import SUMMARIES, refresh
 from dashboard.summaries.storage import summary_file
 
 
-def _ensure_summaries(url: str) -> None:
-    """Build the dashboard's summaries of an existing demo file that has none (one built before they existed)."""
+def _missing_summaries(url: str) -> list[str]:
+    """The summaries (``refresh.SUMMARIES``) a demo file has never refreshed: all of them when it has no
+    summary file (built before they existed), the newer ones when its file is from an older version."""
+    names = [summary.name for summary in SUMMARIES]
     path = summary_file(url)
-    if path is not None and not path.is_file():
-        refresh(url, full=True)
-        print(f"已补建看板汇总表：{path}")
+    if path is None or not path.is_file():
+        return names
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        done = {row[0] for row in conn.execute("SELECT name FROM refresh_state")}
+    return [name for name in names if name not in done]
+
+
+def _ensure_summaries(url: str) -> None:
+    """Build the summaries an existing demo file lacks (the others are left to the feeder's refresh)."""
+    missing = _missing_summaries(url)
+    if missing:
+        refresh(url)  # a summary never refreshed is built in full; the others catch up
+        print(f"已补建看板汇总表：{'、'.join(missing)}（{summary_file(url)}）")
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
