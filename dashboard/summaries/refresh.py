@@ -155,9 +155,12 @@ def refresh(url: str, full: bool = False) -> list[Outcome]:
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(text(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})"))
-            storage.create(conn)
+            created = storage.create(conn)
             now = local_now().replace(microsecond=0)
-            outcomes = [_refresh(conn, summary, full, now) for summary in SUMMARIES]
+            outcomes = [
+                _refresh(conn, summary, full or any(step.table.name in created for step in summary.steps), now)
+                for summary in SUMMARIES
+            ]
         rewritten = [
             step.table
             for summary, outcome in zip(SUMMARIES, outcomes, strict=True)

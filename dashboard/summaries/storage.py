@@ -7,13 +7,15 @@ create it, and ``query_only`` keeps it read-only); the refresh command creates i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, Table, delete, event, insert, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.schema import CreateIndex, CreateTable
 
-from dashboard.summaries.tables import SCHEMA, metadata
+from dashboard.summaries.tables import SCHEMA, metadata, table_layout
 
 _ATTACHED = "dash_attached"
 
@@ -67,11 +69,42 @@ def attach_for_writer(engine: Engine, url: str) -> None:
     event.listen(engine, "connect", on_connect)
 
 
-def create(conn: Connection) -> None:
-    """Create the schema (PostgreSQL) and every summary table that does not exist yet."""
+def fingerprint(table: Table, conn: Connection) -> str:
+    """A digest of ``table``'s DDL in this version (columns, types, keys and indexes) on this dialect."""
+    ddl = [str(CreateTable(table).compile(conn))]
+    ddl += sorted(str(CreateIndex(index).compile(conn)) for index in table.indexes)
+    return hashlib.sha256("\n".join(ddl).encode()).hexdigest()
+
+
+def create(conn: Connection) -> set[str]:
+    """Create the schema (PostgreSQL) and every summary table as this version defines it; the names of the
+    tables created empty.
+
+    A table that exists with the layout recorded for it in ``table_layout`` is kept. One that exists with
+    another layout, or none recorded (made by a version before the record existed), is dropped with its
+    indexes and statistics and created anew: the refresh then rebuilds its summary in full. So an upgrade
+    that changes a summary's columns or indexes needs nothing but the next refresh (which, on PostgreSQL,
+    holds readers of that table until it commits).
+    """
     if conn.dialect.name == "postgresql":
         conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}"))
-    metadata.create_all(conn)
+    table_layout.create(conn, checkfirst=True)
+    recorded = dict(conn.execute(select(table_layout.c.name, table_layout.c.fingerprint)).all())
+    existing = set(inspect(conn).get_table_names(schema=SCHEMA))
+    created = set()
+    for table in metadata.sorted_tables:
+        if table is table_layout:
+            continue
+        wanted = fingerprint(table, conn)
+        if table.name in existing and recorded.get(table.name) == wanted:
+            continue
+        if table.name in existing:
+            table.drop(conn)
+        table.create(conn)
+        conn.execute(delete(table_layout).where(table_layout.c.name == table.name))
+        conn.execute(insert(table_layout).values(name=table.name, fingerprint=wanted))
+        created.add(table.name)
+    return created
 
 
 def vacuum_analyze(engine: Engine, tables: Iterable[str]) -> None:

@@ -110,3 +110,12 @@ refresh_state = Table(
     Column("through_id", Integer, nullable=False),  # the highest source row id it has seen
     Column("source_rows", Integer, nullable=False),  # rows of the source table then
 )
+
+table_layout = Table(
+    "table_layout",
+    metadata,
+    Column("name", String(80), primary_key=True),  # a table of this schema
+    # what its columns and indexes were when it was created (storage.fingerprint): a table created by an
+    # earlier version with another layout is dropped and built again (storage.create)
+    Column("fingerprint", String(64), nullable=False),
+)
