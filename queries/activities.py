@@ -19,6 +19,7 @@ from dashboard.scope import Scope
 from queries import evidence
 from queries.common import (
     activity,
+    any_of,
     area_clause,
     frame,
     month_of,
@@ -71,12 +72,12 @@ def _unit_area(scope: Scope, filters: Filters, tiers: tuple[str, ...]):
 def _held(scope: Scope, filters: Filters):
     """The activities of the period held in the area by a unit of the area (what ``activity JOIN unit`` with both
     area clauses keeps), as WHERE clauses on ``activity`` alone: the units' ids are listed with
-    ``evidence.any_of``, so PostgreSQL reads a month through the ``(unit_id, held_on)`` index."""
+    ``queries.common.any_of``, so PostgreSQL reads a month through the ``(unit_id, held_on)`` index."""
     listed = unit.alias("listed")
     return (
         area_clause(activity, scope, filters),
         period_clause(activity.c.held_on, filters),
-        evidence.any_of(activity.c.unit_id, select(listed.c.id).where(area_clause(listed, scope, filters))),
+        any_of(activity.c.unit_id, select(listed.c.id).where(area_clause(listed, scope, filters))),
     )
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy import (
+    Boolean,
     Column,
     ColumnElement,
     Connection,
@@ -174,6 +175,56 @@ def _month_of_sqlite(element, compiler, **kw):
 def _month_of_pg(element, compiler, **kw):
     (value,) = list(element.clauses)
     return f"to_char({compiler.process(value, **kw)}, 'YYYY-MM')"
+
+
+class _any_of(FunctionElement):  # noqa: N801 - used like a SQL function
+    """``column IN (rows)``; on PostgreSQL ``column = ANY(ARRAY(rows))`` (see :func:`any_of`)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "any_of"
+
+
+@compiles(_any_of)
+def _any_of_default(element, compiler, **kw):
+    column, rows = list(element.clauses)
+    return compiler.process(column.in_(rows.element), **kw)
+
+
+@compiles(_any_of, "postgresql")
+def _any_of_pg(element, compiler, **kw):
+    column, rows = list(element.clauses)
+    return f"{compiler.process(column, **kw)} = ANY(ARRAY{compiler.process(rows, **kw)})"
+
+
+class month_start(FunctionElement):  # noqa: N801 - used like a SQL function
+    """The first day of a DATE column's month, as a value to group by before ``month_of`` names it: on PostgreSQL
+    ``date_trunc`` of the date as a timestamp, ~40 ms per 200,000 rows cheaper than ``to_char`` (bench_city)."""
+
+    inherit_cache = True
+    name = "month_start"
+
+
+@compiles(month_start)
+def _month_start_default(element, compiler, **kw):
+    (value,) = list(element.clauses)
+    return f"date({compiler.process(value, **kw)}, 'start of month')"
+
+
+@compiles(month_start, "postgresql")
+def _month_start_pg(element, compiler, **kw):
+    (value,) = list(element.clauses)
+    return f"date_trunc('month', CAST({compiler.process(value, **kw)} AS TIMESTAMP WITHOUT TIME ZONE))"
+
+
+def any_of(column: ColumnElement, rows: Select) -> ColumnElement[bool]:
+    """``column`` is one of the values of the one-column SELECT ``rows`` (run on its own, never correlated).
+
+    On PostgreSQL this is ``column = ANY(ARRAY(rows))``: the list is computed once and becomes an index
+    condition, so a month of activities of every station is read through ``(unit_id, held_on)`` instead of a
+    scan of the whole table (``column IN (rows)``, which SQLite gets, is planned as a hashed semi-join).
+    """
+    return _any_of(column, rows.correlate(None).scalar_subquery())
 
 
 def year_to_end(filters: Filters) -> tuple[dt.date, dt.date]:
