@@ -6,7 +6,9 @@
 Runs the queries of the page in the order the page does (filters and KPI row first, then each section)
 on a fresh read-only connection, without the Streamlit cache, ``--repeat`` times, and prints the
 median seconds per query and per view. A view's time is what a user waits for on a cold cache: the
-common part (filter options, KPI row) plus that section. Results and the machine go to bench/orders_page.md.
+common part (filter options; the page's one read of its orders, ``order_cube``, whence pandas derives
+the KPI row, the board and the step, team and rated filters' counts; the stations' counts once a
+district is chosen) plus that section. Results and the machine go to bench/orders_page.md.
 """
 
 from __future__ import annotations
@@ -30,14 +32,23 @@ def plan(filters: Filters, now: dt.datetime) -> dict[str, list[tuple]]:
     scope, page, cfg = Scope(None), OrderFilters(), orders_config()
     level = "township" if filters.county else "county"
     first = next(iter(order_flow().durations))
+    grain = cfg.grain_for((filters.end - filters.start).days + 1)  # the trend's default grain for the period
     period, today, presets = (filters.start, filters.end), filters.end, preset_starts(filters.end)
-    earlier = facets.outside(*period, presets, today)  # the filter bar's counts, the period ending "today"
+    # The filter bar's counts (dashboard.filters.period_facets), the period ending "today": its closed days,
+    # today's orders apart, and the preset periods starting before it.
+    marks, yesterday = facets.marks(*period, presets, today), today - dt.timedelta(days=1)
+    earlier = facets.outside(*period, presets, today)
     area = (filters.county, filters.township, filters.category)
     return {
         "common": [
             ("regions.counties", regions.counties, (scope,)),
             ("regions.townships", regions.townships, (scope,)),
-            ("facets.order_facets", facets.order_facets, (scope, facets.marks(*period, presets, today), filters.end)),
+            *(
+                [("facets.closed_order_facets", facets.closed_order_facets, (scope, marks, yesterday))]
+                if filters.start <= yesterday
+                else []
+            ),
+            ("facets.order_facets(today)", facets.order_facets, (scope, (today,), today)),
             *(
                 [("facets.earlier_orders", facets.earlier_orders, (scope, *area, earlier, filters.start))]
                 if earlier
@@ -45,16 +56,17 @@ def plan(filters: Filters, now: dt.datetime) -> dict[str, list[tuple]]:
             ),
             *([("stations", orders.stations, (scope, filters.county, filters.township))] if filters.county else []),
             ("teams", orders.teams, (scope,)),
-            ("station_counts", orders.station_counts, (scope, filters, page)),
-            ("status_summary", orders.status_summary, (scope, filters, page, 4)),
-            ("team_counts", orders.team_counts, (scope, filters, page)),
-            ("overdue_by_status", orders.overdue_by_status, (scope, filters, page, now)),
+            ("order_cube", orders.order_cube, (scope, filters, page.station, 4, now)),
+            *([("station_counts", orders.station_counts, (scope, filters, page))] if filters.county else []),
         ],
-        "flow": [("overdue_orders", orders.overdue_orders, (scope, filters, page, now, cfg.list_rows))],
+        "flow": [
+            ("overdue_orders", orders.overdue_orders, (scope, filters, page, now, cfg.list_rows)),
+            ("overdue_orders(超期未评价)", orders.overdue_orders, (scope, filters, page, now, cfg.list_rows, False)),
+        ],
         "time": [
             ("duration_stats", orders.duration_stats, (scope, filters, page)),
             ("duration_histogram", orders.duration_histogram, (scope, filters, page, cfg.duration_bins_minutes)),
-            ("duration_trend", orders.duration_trend, (scope, filters, page, first, "month")),
+            ("duration_trend", orders.duration_trend, (scope, filters, page, first, grain)),
         ],
         "rating": [
             ("rating_counts", orders.rating_counts, (scope, filters, page)),

@@ -1,17 +1,21 @@
 """The orders page in AppTest on the hand-made database of tests/orders_fixture.py, on SQLite and PostgreSQL:
-its figures, its filters in the URL, the drill-down path, masking, bad URL values, and the Excel export."""
+its figures, its filters in the URL, the drill-down path, masking, bad URL values, the Excel export, and that
+bench/orders_page.py times the queries the page runs."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from bench import orders_page, recorder
 from dashboard.ui import excel_bytes
 from tests.fixtures import database
-from tests.orders_fixture import fill
+from tests.orders_fixture import JINYUAN, NOW, fill
+from tests.orders_fixture import MARCH as MARCH_FILTERS
 from tests.support import users
 from tests.support.apptest import metric, run_page, texts
 
@@ -78,6 +82,22 @@ def test_step_times_section(url):
 def test_every_section_runs(url, view):
     at = _open(url, view=view)
     assert at.segmented_control(key="_orders_section").value == view
+
+
+@pytest.mark.parametrize(
+    ("view", "county"), [(v, None) for v in ("flow", "time", "rating", "demand", "drill", "list")] + [("flow", JINYUAN)]
+)
+def test_the_bench_times_the_queries_the_page_runs(url, view, county):
+    """bench/orders_page.py's plan of a view names the page's own queries (of its orders and areas) and no others;
+    the filter bar's counts depend on the day the page runs, so they are left out."""
+    params = {**MARCH, "view": view, **({"county": county} if county else {})}
+    rec = recorder.record("orders", view, url, params)
+    assert rec.error is None
+    plan = orders_page.plan(dataclasses.replace(MARCH_FILTERS, county=county), NOW)
+    timed = {f"{fn.__module__}.{fn.__qualname__}" for _, fn, _ in plan["common"] + plan[view]}
+    run = {f"{c.query_fn.__module__}.{c.query_fn.__qualname__}" for c in rec.calls}
+    ours = ("queries.orders.", "queries.regions.")
+    assert {n for n in timed if n.startswith(ours)} == {n for n in run if n.startswith(ours)}
 
 
 def test_page_filters_narrow_every_figure_and_stay_in_the_url(url):
