@@ -247,30 +247,9 @@ def station_counts(conn: Connection, scope: Scope, filters: Filters, page: Order
     return {int(station): int(n) for station, n in conn.execute(stmt)}
 
 
-def team_counts(conn: Connection, scope: Scope, filters: Filters, page: OrderFilters) -> pd.DataFrame:
-    """Every team in scope (and in the chosen district) with its orders: ``team_id``, ``team_name``,
-    ``orders`` (0 when none), by county and name."""
-    counts = (
-        select(_team_key.label("team_id"), func.count().label("orders"))
-        .select_from(_with_member)
-        .where(order_where(scope, filters, page), _team_key.is_not(None))
-        .group_by(_team_key)
-        .subquery("counts")
-    )
-    stmt = (
-        select(team.c.id.label("team_id"), team.c.name.label("team_name"), counts.c.orders)
-        .select_from(team.outerjoin(counts, counts.c.team_id == team.c.id))
-        .where(
-            scope_clause(team.c.county_code, scope), *([team.c.county_code == filters.county] if filters.county else [])
-        )
-        .order_by(team.c.county_code, team.c.name, team.c.id)
-    )
-    return _ints(frame(conn, stmt), ["orders"])
-
-
 def rated_split(summary: pd.DataFrame) -> dict[str, int]:
-    """Orders rated (a rating of 1–5) and not, ``{"yes": n, "no": m}``, from a :func:`status_summary` result
-    (its ``rated`` and ``orders`` columns: no query of its own, so the same view's summary serves both)."""
+    """Orders rated (a rating of 1–5) and not, ``{"yes": n, "no": m}``, from a :func:`cube_summary` result
+    (its ``rated`` and ``orders`` columns)."""
     rated, total = int(summary["rated"].sum()), int(summary["orders"].sum())
     return {"yes": rated, "no": total - rated}
 
@@ -280,8 +259,10 @@ def rated_split(summary: pd.DataFrame) -> dict[str, int]:
 
 
 def _flow_sums(satisfied_rating: int) -> list[ColumnElement]:
-    """The sums of :func:`status_summary` over a group of orders: ``orders``, ``reached_<step>``, ``rated``,
-    ``satisfied`` and ``reversed_<duration>`` (see its docstring)."""
+    """The sums over a group of orders: ``orders``, ``reached_<step>`` for each step of order_flow.yaml
+    (orders whose step time is set), ``rated`` (a rating of 1–5), ``satisfied`` (rating ≥ ``satisfied_rating``)
+    and ``reversed_<duration>`` for each duration (both times set, the end before the start: left out of the
+    step times)."""
     steps, durations = order_flow().steps, order_flow().durations.values()
     return [
         func.count().label("orders"),
@@ -295,42 +276,12 @@ def _flow_sums(satisfied_rating: int) -> list[ColumnElement]:
     ]
 
 
-def status_summary(
-    conn: Connection, scope: Scope, filters: Filters, page: OrderFilters, satisfied_rating: int
-) -> pd.DataFrame:
-    """Per current status: ``status``, ``orders``, ``reached_<step>`` for each step of order_flow.yaml
-    (orders whose step time is set), ``rated``, ``satisfied`` (rating ≥ ``satisfied_rating``) and
-    ``reversed_<duration>`` for each duration (both times set, the end before the start: left out of
-    the step times)."""
-    stmt = (
-        select(service_order.c.status, *_flow_sums(satisfied_rating))
-        .where(order_where(scope, filters, page))
-        .group_by(service_order.c.status)
-        .order_by(service_order.c.status)
-    )
-    df = frame(conn, stmt)
-    return _ints(df, [c for c in df.columns if c != "status"])
-
-
 def step_counts(summary: pd.DataFrame) -> dict[str, int]:
-    """Orders per board column (and ``unknown``) from a :func:`status_summary` result."""
+    """Orders per board column (and ``unknown``) from a :func:`cube_summary` result."""
     by_status = dict(zip(summary["status"], summary["orders"], strict=True))
     counts = {c.key: sum(by_status.get(s, 0) for s in c.statuses) for c in orders_config().board}
     counts[STEP_UNKNOWN] = sum(n for s, n in by_status.items() if s not in ORDER_STATUSES)
     return counts
-
-
-def overdue_by_status(
-    conn: Connection, scope: Scope, filters: Filters, page: OrderFilters, now: dt.datetime
-) -> dict[str, int]:
-    """Overdue orders as of ``now`` per status, 超时 and 超期未评价 alike (statuses without any are absent);
-    :func:`overdue_totals` tells them apart."""
-    stmt = (
-        select(service_order.c.status, func.count())
-        .where(order_where(scope, filters, page), _overdue(now))
-        .group_by(service_order.c.status)
-    )
-    return {status: int(n) for status, n in conn.execute(stmt)}
 
 
 def _overdue(now: dt.datetime) -> ColumnElement[bool]:
@@ -339,7 +290,7 @@ def _overdue(now: dt.datetime) -> ColumnElement[bool]:
 
 
 def overdue_totals(by_status: dict[str, int], actionable: bool = True) -> int:
-    """超时 (``actionable``) or 超期未评价 (not ``actionable``) from an :func:`overdue_by_status` result."""
+    """超时 (``actionable``) or 超期未评价 (not ``actionable``) from a :func:`cube_overdue` result."""
     return sum(by_status.get(wait.status, 0) for wait in order_flow().overdue_waits(actionable))
 
 
@@ -757,14 +708,14 @@ def order_cube(
 ) -> pd.DataFrame:
     """The orders of the global filters (and of ``station`` when given) read once, grouped by ``status``,
     ``team_id`` (the order's team, see DEFINITIONS["team"]; NULL for none) and ``rating`` (as given): per
-    group the sums of :func:`status_summary` (``rated`` is either 0 or all the group's ``orders``) and
+    group the sums of :func:`_flow_sums` (``rated`` is either 0 or all the group's ``orders``) and
     ``overdue`` (as of ``now``, 超时 and 超期未评价 alike).
 
-    The page derives from it what separate queries would each read from the orders again: the status
-    summary, the overdue counts per status and the option counts of the step, team and rated filters
-    (:func:`cube_summary`, :func:`cube_overdue`, :func:`facet_counts`). It stays small: 1,253 rows for a
+    The page derives from it, in pandas, the status summary, the overdue counts per status and the option
+    counts of the step, team and rated filters (:func:`cube_summary`, :func:`cube_overdue`,
+    :func:`facet_counts`) instead of reading the orders again for each. It stays small: 1,253 rows for a
     year of the city demo. By station it would not (11,158 rows for the busiest district's half-year, no
-    faster than the separate queries): the station picker's counts are :func:`station_counts`."""
+    faster than separate queries): the station picker's counts are :func:`station_counts`."""
     keys = [service_order.c.status.label("status"), _team_key.label("team_id"), service_order.c.rating.label("rating")]
     stmt = (
         select(*keys, *_flow_sums(satisfied_rating), func.sum(case((_overdue(now), 1), else_=0)).label("overdue"))
@@ -797,14 +748,17 @@ def cube_rows(cube: pd.DataFrame, page: OrderFilters) -> pd.DataFrame:
 
 
 def cube_summary(cube: pd.DataFrame, page: OrderFilters) -> pd.DataFrame:
-    """:func:`status_summary` of the page filters, from an :func:`order_cube` result."""
+    """Per current status, the orders of the page filters: ``status`` and the sums of :func:`_flow_sums`, by
+    status (NULL last), from an :func:`order_cube` result."""
     sums = [c for c in cube.columns if c not in (*_CUBE_KEYS, "overdue")]
     rows = cube_rows(cube, page).groupby("status", dropna=False)[sums].sum()
     return _ints(rows.sort_index().reset_index(), sums)
 
 
 def cube_overdue(cube: pd.DataFrame, page: OrderFilters) -> dict[str, int]:
-    """:func:`overdue_by_status` of the page filters (as of the cube's ``now``), from an :func:`order_cube` result."""
+    """Overdue orders of the page filters per status (as of the cube's ``now``), 超时 and 超期未评价 alike
+    (statuses without any are absent; :func:`overdue_totals` tells them apart), from an :func:`order_cube`
+    result."""
     rows = cube_rows(cube, page).groupby("status")["overdue"].sum()
     return {status: int(n) for status, n in rows.items() if n}
 

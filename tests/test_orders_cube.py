@@ -1,28 +1,36 @@
-"""The orders page's one read (``queries.orders.order_cube``) gives the figures of the separate queries.
+"""The orders page's one read (``queries.orders.order_cube``) and the figures derived from it, against pandas.
 
 For several global and page filters, on SQLite and PostgreSQL, the status summary, the overdue counts and
-the step, team and rated filters' option counts derived from the cube equal those of ``status_summary``,
-``overdue_by_status`` and ``team_counts``, whose own figures tests/test_orders_queries.py
-checks by hand on the fixture of tests/orders_fixture.py.
+the step, team and rated filters' option counts derived from the cube (``cube_summary``, ``cube_overdue``,
+``facet_counts``) equal those computed here in pandas: the fixture's orders (tests/orders_fixture.py) and
+volunteers read with plain SELECTs, filtered and counted without the queries' own code. The definitions
+come from the assets (the flow's steps, waits and limits, the board's columns); the rating range (1–5) and
+the satisfied rating (4) are written out. tests/test_orders_queries.py checks the figures by hand.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pandas as pd
 import pytest
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from dashboard.db import reader_engine
+from dashboard.filters import Filters
+from dashboard.order_flow import order_flow
+from dashboard.orders_config import orders_config
 from dashboard.orders_filters import OrderFilters
 from dashboard.scope import Scope
 from queries import orders
+from queries.common import ORDER_STATUSES, service_order, volunteer
 from tests.conftest import require_pg
 from tests.fixtures import database
 from tests.orders_fixture import JINYUAN, MARCH, NOW, QINGXU, T2, fill
 
 ALL = Scope(None)
+SATISFIED = 4  # the satisfied rating the cube is read with
 PAGES = [
     OrderFilters(),
     OrderFilters(step="in_service"),
@@ -57,22 +65,102 @@ def conn(request, tmp_path_factory) -> Connection:
         engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def rows(conn) -> pd.DataFrame:
+    """Every order of the fixture, its times as timestamps, with ``team``: the team that took it, else the
+    team of the volunteer who took it (None when neither)."""
+    result = conn.execute(select(service_order))
+    df = pd.DataFrame([tuple(r) for r in result], columns=list(result.keys()))
+    for column in [c for c in df.columns if c.endswith("_at")]:
+        df[column] = pd.to_datetime(df[column])
+    member_team = {v: t for v, t in conn.execute(select(volunteer.c.id, volunteer.c.team_id)) if t is not None}
+    df["team"] = [
+        int(t) if pd.notna(t) else member_team.get(int(v)) if pd.notna(v) else None
+        for t, v in zip(df["team_id"], df["volunteer_id"], strict=True)
+    ]
+    return df
+
+
+def _rated(df: pd.DataFrame) -> pd.Series:
+    return df["rating"].between(1, 5)
+
+
+def _selected(rows: pd.DataFrame, scope: Scope, filters: Filters, page: OrderFilters) -> pd.DataFrame:
+    """The orders of the global and page filters, chosen in pandas."""
+    placed = rows["placed_at"]
+    keep = (placed >= pd.Timestamp(filters.start)) & (placed < pd.Timestamp(filters.end + dt.timedelta(days=1)))
+    if scope.counties is not None:
+        keep &= rows["county_code"].isin(scope.counties)
+    for column, value in (("county_code", filters.county), ("township_code", filters.township)):
+        if value:
+            keep &= rows[column] == value
+    if filters.category:
+        keep &= rows["category"] == filters.category
+    if page.station is not None:
+        keep &= rows["station_id"] == page.station
+    if page.team is not None:
+        keep &= rows["team"] == page.team
+    if page.step == orders.STEP_UNKNOWN:
+        keep &= ~rows["status"].isin(ORDER_STATUSES)
+    elif page.step is not None:
+        keep &= rows["status"].isin(orders_config().column(page.step).statuses)
+    if page.rated is not None:
+        keep &= _rated(rows) == (page.rated == "yes")
+    return rows[keep]
+
+
+def _summary(selected: pd.DataFrame) -> dict:
+    """Per status: orders, steps reached, rated, satisfied and reversed step times."""
+    flow = order_flow()
+    sums = {"orders": pd.Series(True, index=selected.index)}
+    sums |= {f"reached_{step.code}": selected[step.at].notna() for step in flow.steps}
+    sums |= {"rated": _rated(selected), "satisfied": selected["rating"].between(SATISFIED, 5)}
+    sums |= {f"reversed_{key}": selected[d.end] < selected[d.start] for key, d in flow.durations.items()}
+    table = pd.DataFrame(sums).astype("int64").assign(status=selected["status"])
+    return {
+        status: {column: int(n) for column, n in group.drop(columns="status").sum().items()}
+        for status, group in table.groupby("status", dropna=False)
+    }
+
+
+def _overdue(selected: pd.DataFrame) -> dict[str, int]:
+    """Per status, orders waiting there longer than its limit as of ``NOW`` (statuses without any absent)."""
+    counts = {}
+    for wait in order_flow().waits.values():
+        late = (selected["status"] == wait.status) & (
+            selected[wait.since] < NOW - dt.timedelta(minutes=wait.overdue_minutes)
+        )
+        if late.any():
+            counts[wait.status] = int(late.sum())
+    return counts
+
+
+def _facets(rows: pd.DataFrame, scope: Scope, filters: Filters, page: OrderFilters) -> dict[str, dict]:
+    """The option counts of the step, team and rated filters, each with the other page filters applied."""
+    by_step = _selected(rows, scope, filters, page.without("step"))["status"]
+    steps = {column.key: int(by_step.isin(column.statuses).sum()) for column in orders_config().board}
+    steps[orders.STEP_UNKNOWN] = int((~by_step.isin(ORDER_STATUSES)).sum())
+    teams = _selected(rows, scope, filters, page.without("team"))["team"].dropna().value_counts()
+    rated = _rated(_selected(rows, scope, filters, page.without("rated")))
+    return {
+        "step": steps,
+        "team": {int(team): int(n) for team, n in teams.items()},
+        "rated": {"yes": int(rated.sum()), "no": int((~rated).sum())},
+    }
+
+
 @pytest.mark.parametrize("page", PAGES, ids=repr)
 @pytest.mark.parametrize("view", range(len(VIEWS)))
-def test_derived_figures_equal_the_separate_queries(conn, view, page):
+def test_derived_figures_equal_pandas_over_the_rows(conn, rows, view, page):
     scope, filters = VIEWS[view]
-    cube = orders.order_cube(conn, scope, filters, page.station, 4, NOW)
-    pd.testing.assert_frame_equal(
-        orders.cube_summary(cube, page), orders.status_summary(conn, scope, filters, page, 4), check_dtype=False
-    )
-    assert orders.cube_overdue(cube, page) == orders.overdue_by_status(conn, scope, filters, page, NOW)
-    facets = orders.facet_counts(cube, page)
-    assert facets["step"] == orders.step_counts(orders.status_summary(conn, scope, filters, page.without("step"), 4))
-    assert facets["rated"] == orders.rated_split(orders.status_summary(conn, scope, filters, page.without("rated"), 4))
-    teams = orders.team_counts(conn, scope, filters, page.without("team"))
-    assert {t: facets["team"].get(t, 0) for t in teams["team_id"]} == dict(
-        zip(teams["team_id"], teams["orders"], strict=True)
-    )
+    cube = orders.order_cube(conn, scope, filters, page.station, SATISFIED, NOW)
+    selected = _selected(rows, scope, filters, page)
+    summary = orders.cube_summary(cube, page)
+    expected = _summary(selected)
+    assert summary["status"].tolist() == list(expected)
+    assert summary.drop(columns="status").to_dict("records") == list(expected.values())
+    assert orders.cube_overdue(cube, page) == _overdue(selected)
+    assert orders.facet_counts(cube, page) == _facets(rows, scope, filters, page)
 
 
 def test_cube_figures_by_hand(conn):

@@ -48,15 +48,24 @@ def _where(**changes):
     return dataclasses.replace(MARCH, **changes)
 
 
+def _cube(conn, filters=MARCH, page=NONE, scope=ALL):
+    """The page's one read of its orders (satisfied from 4 stars, overdue as of ``NOW``)."""
+    return orders.order_cube(conn, scope, filters, page.station, 4, NOW)
+
+
+def _summary(conn, filters=MARCH, page=NONE, scope=ALL):
+    return orders.cube_summary(_cube(conn, filters, page, scope), page)
+
+
 def _total(conn, filters=MARCH, page=NONE, scope=ALL) -> int:
-    return int(orders.status_summary(conn, scope, filters, page, 4)["orders"].sum())
+    return int(_summary(conn, filters, page, scope)["orders"].sum())
 
 
 # --- the flow ------------------------------------------------------------------------------------
 
 
-def test_status_summary_board_and_funnel(conn):
-    summary = orders.status_summary(conn, ALL, MARCH, NONE, 4)
+def test_summary_board_and_funnel(conn):
+    summary = _summary(conn)
     by_status = dict(zip(summary["status"], summary["orders"], strict=True))
     assert by_status == {
         "accepted": 2,
@@ -86,13 +95,13 @@ def test_status_summary_board_and_funnel(conn):
 
 
 def test_overdue_as_of_now(conn):
-    assert orders.overdue_by_status(conn, ALL, MARCH, NONE, NOW) == {
+    by_status = orders.cube_overdue(_cube(conn), NONE)
+    assert by_status == {
         "accepted": 2,  # 5 (accepted 03-30 09:35, > 48 h) and 12
         "completed": 1,  # 4 (unrated for more than 7 days)
         "dispatched": 1,  # 9 (dispatched 03-31 11:00, > 2 h)
         "placed": 1,  # 6 (placed 03-31 23:00, > 30 min)
     }
-    by_status = orders.overdue_by_status(conn, ALL, MARCH, NONE, NOW)
     # 超时: the waits the centre can act on (5, 12, 9, 6); 超期未评价: waiting for the resident's rating (4)
     assert (orders.overdue_totals(by_status), orders.overdue_totals(by_status, actionable=False)) == (4, 1)
     rows = orders.overdue_orders(conn, ALL, MARCH, NONE, NOW, 10)
@@ -232,20 +241,20 @@ def test_global_filters_and_scope(conn):
     assert _total(conn, page=OrderFilters(station=11), scope=Scope((QINGXU,))) == 0
 
 
-def test_option_counts_come_from_one_grouped_query_each(conn):
+def test_option_counts(conn):
+    """The stations' counts by a query of their own; the step, team and rated counts from the cube."""
     assert orders.station_counts(conn, ALL, MARCH, NONE) == {11: 4, 12: 4, 21: 3}
     assert orders.station_counts(conn, ALL, _where(township=T1), OrderFilters(rated="yes")) == {11: 2}
-    teams = orders.team_counts(conn, ALL, MARCH, NONE)
-    assert dict(zip(teams["team_id"], teams["orders"], strict=True)) == {1: 3, 2: 1}
-    scoped = orders.team_counts(conn, Scope((QINGXU,)), MARCH, NONE)
-    assert scoped["team_name"].tolist() == ["清徐县医疗健身志愿服务队"]
-    assert orders.team_counts(conn, ALL, _where(county=JINYUAN), NONE)["team_name"].tolist() == [
-        "晋源区理论宣讲志愿服务队"
-    ]
-    assert orders.rated_split(orders.status_summary(conn, ALL, MARCH, NONE, 4)) == {"yes": 4, "no": 7}
-    station = orders.status_summary(conn, ALL, MARCH, OrderFilters(station=21), 4)
-    assert orders.rated_split(station) == {"yes": 1, "no": 2}
-    assert orders.rated_split(station.iloc[0:0]) == {"yes": 0, "no": 0}  # no orders: an empty summary
+    facets = orders.facet_counts(_cube(conn), NONE)
+    assert facets["team"] == {1: 3, 2: 1}  # teams without orders are absent
+    assert orders.facet_counts(_cube(conn, scope=Scope((QINGXU,))), NONE)["team"] == {2: 1}
+    assert orders.facet_counts(_cube(conn, _where(county=JINYUAN)), NONE)["team"] == {1: 3}
+    assert orders.teams(conn, Scope((QINGXU,)))["name"].tolist() == ["清徐县医疗健身志愿服务队"]
+    assert facets["rated"] == {"yes": 4, "no": 7}
+    station = OrderFilters(station=21)
+    assert orders.facet_counts(_cube(conn, page=station), station)["rated"] == {"yes": 1, "no": 2}
+    empty = orders.facet_counts(_cube(conn, scope=Scope(())), NONE)  # no orders: an empty cube
+    assert empty == {"step": dict.fromkeys(facets["step"], 0), "team": {}, "rated": {"yes": 0, "no": 0}}
 
 
 # --- demand and drill-down -----------------------------------------------------------------------
