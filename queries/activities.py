@@ -12,18 +12,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Connection, Subquery, and_, case, func, literal, select, true
+from sqlalchemy import Connection, Subquery, and_, case, func, literal, select
 
 from dashboard import scoring
 from dashboard.scope import Scope
-from queries import evidence
+from queries import evidence, summaries
 from queries.common import (
-    activity,
-    any_of,
     area_clause,
     frame,
-    month_of,
-    period_clause,
     region,
     text_codes,
     unit,
@@ -36,15 +32,16 @@ if TYPE_CHECKING:
 
 GROUPS = ("county", "township")
 
+SUMMARISED = summaries.DEFINITIONS["activity_months"]  # how every activity figure is read
 DEFINITIONS = {
-    "activities": "所选时间段内举办的文明实践活动场次（按举办阵地的区域统计）。",
+    "activities": "所选时间段内举办的文明实践活动场次（按举办阵地的区域统计）。" + SUMMARISED,
     "participants": "上述活动登记的参与群众人次之和。",
     "complete": "方案（计划）、活动记录、活动图片、活动成效四项材料都已上传的活动占全部活动的比例。",
     "by_area": "所选时间段内各月的活动场次，按五项内容分类。",
     "by_unit": "所选时间段内各单位（区县、乡镇或阵地）的活动场次、材料齐全的场次与理论宣讲场次。",
     "met": (
         "当月至少有 1 场活动的方案（计划）、记录、图片、成效四项材料齐全，即为当月达标"
-        "（与评分细则“每月活动”的口径相同）。"
+        "（与评分细则“每月活动”的口径相同）。" + SUMMARISED
     ),
     "cell": "每格为一个阵地的一个月：达标（有材料齐全的活动）、有活动但材料不全、无活动。",
     "met_share": "当月达标的阵地数 ÷ 该区域同层级阵地总数。",
@@ -60,24 +57,17 @@ DEFINITIONS = {
 }
 
 
-def _complete():
-    """All materials the monthly rule requires are there (the same materials as queries.evidence)."""
-    return and_(*(activity.c[f"has_{name}"] == true() for name in evidence.MATERIALS))
-
-
 def _unit_area(scope: Scope, filters: Filters, tiers: tuple[str, ...]):
     return and_(area_clause(unit, scope, filters), unit.c.tier.in_(tiers))
 
 
-def _held(scope: Scope, filters: Filters):
+def _held(conn: Connection, scope: Scope, filters: Filters, keys: list[str]) -> Subquery:
     """The activities of the period held in the area by a unit of the area (what ``activity JOIN unit`` with both
-    area clauses keeps), as WHERE clauses on ``activity`` alone: the units' ids are listed with
-    ``queries.common.any_of``, so PostgreSQL reads a month through the ``(unit_id, held_on)`` index."""
+    area clauses keeps), counted per ``keys`` by ``queries.summaries.activities_held``: the units' ids are
+    listed with ``queries.common.any_of``, so PostgreSQL reads a month through the ``(unit_id, held_on)`` index."""
     listed = unit.alias("listed")
-    return (
-        area_clause(activity, scope, filters),
-        period_clause(activity.c.held_on, filters),
-        any_of(activity.c.unit_id, select(listed.c.id).where(area_clause(listed, scope, filters))),
+    return summaries.activities_held(
+        conn, scope, filters, keys, among=("unit_id", select(listed.c.id).where(area_clause(listed, scope, filters)))
     )
 
 
@@ -157,7 +147,7 @@ def monthly_rule(
     """
     key = _group_key(group)
     months = period_months(filters)
-    cells = evidence.activity_months_query(scope, filters, tiers).subquery("cells")
+    cells = evidence.activity_months_query(conn, scope, filters, tiers).subquery("cells")
     met_months = func.sum(case((_met(cells), 1), else_=0)).over(partition_by=cells.c.unit_id)
     flags = {
         "active": cells.c.activities > 0,
@@ -224,23 +214,9 @@ def coverage(conn: Connection, scope: Scope, filters: Filters, tier: str, group:
 
 
 def by_area_month(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
-    """Activities per month and content area: ``month``, ``content_area``, ``activities``.
-
-    Counted per day and content area first: the month is then named for a few hundred rows, not for every
-    activity (``to_char`` on each of a year's 200,000 activities cost more than reading them).
-    """
-    days = (
-        select(activity.c.held_on, activity.c.content_area, func.count().label("activities"))
-        .where(*_held(scope, filters))
-        .group_by(activity.c.held_on, activity.c.content_area)
-        .subquery("days")
-    )
-    month = month_of(days.c.held_on)
-    stmt = (
-        select(month.label("month"), days.c.content_area, func.sum(days.c.activities).label("activities"))
-        .group_by(month, days.c.content_area)
-        .order_by(month, days.c.content_area)
-    )
+    """Activities per month and content area: ``month``, ``content_area``, ``activities``."""
+    held = _held(conn, scope, filters, ["month", "content_area"])
+    stmt = select(held.c.month, held.c.content_area, held.c.activities).order_by(held.c.month, held.c.content_area)
     df = frame(conn, stmt, ["month", "content_area", "activities"])
     return df.astype({"activities": "int64"})
 
@@ -252,18 +228,7 @@ def by_unit(conn: Connection, scope: Scope, filters: Filters, level: str) -> pd.
     ``participants``; ordered by code. Only rows with activities appear. Counted per unit, then per
     county or township.
     """
-    per_unit = (
-        select(
-            activity.c.unit_id,
-            func.count().label("activities"),
-            func.sum(case((_complete(), 1), else_=0)).label("complete"),
-            func.sum(case((activity.c.kind == "theory_lecture", 1), else_=0)).label("theory"),
-            func.sum(activity.c.participants).label("participants"),
-        )
-        .where(*_held(scope, filters))
-        .group_by(activity.c.unit_id)
-        .subquery("per_unit")
-    )
+    per_unit = _held(conn, scope, filters, ["unit_id"])
     joined = per_unit.join(unit, unit.c.id == per_unit.c.unit_id)
     if level == "unit":
         key, name, tier = unit.c.id, unit.c.name, unit.c.tier
@@ -279,7 +244,7 @@ def by_unit(conn: Connection, scope: Scope, filters: Filters, level: str) -> pd.
             func.min(tier).label("tier"),
             func.sum(per_unit.c.activities).label("activities"),
             func.sum(per_unit.c.complete).label("complete"),
-            func.sum(per_unit.c.theory).label("theory"),
+            func.sum(per_unit.c.theory_lectures).label("theory"),
             func.coalesce(func.sum(per_unit.c.participants), 0).label("participants"),
         )
         .select_from(joined)

@@ -39,16 +39,15 @@ from sqlalchemy import (
 )
 
 from dashboard.scope import Scope
+from dashboard.summaries.definitions import MATERIALS
 from queries import summaries
 from queries.common import (
     MEDIA_LEVELS,
     TABLES,
     activity,
-    any_of,
     area_clause,
     frame,
     month_of,
-    month_start,
     period_clause,
     region,
     unit,
@@ -62,7 +61,6 @@ monthly_summary = TABLES["monthly_summary"]
 evaluation_meeting = TABLES["evaluation_meeting"]
 project = TABLES["project"]
 
-MATERIALS = ("plan", "record", "photos", "results")  # an activity's materials, columns has_<name>
 ACTIVITY_COUNTS = ("activities", "complete", "uploaded", "theory_lectures")  # the counts of activity_months
 RECORDS = ("unit", "county")
 # Whose residents and volunteers a unit's registered-volunteer share is measured on, by tier.
@@ -84,8 +82,10 @@ DEFINITIONS = {
     "monthly_activity": (
         "每月活动：当月至少有 1 场活动的方案、记录、图片、成效材料齐全，该月得分（按细则每月 1.5 或 1 分），"
         "封顶为标准分。细则对活动内容覆盖、“示范性”的要求不能由数据判断，由督查组复核。"
+        + summaries.DEFINITIONS["activity_months"]
     ),
-    "monthly_upload": "每月上传：当月举办的活动中至少有 1 场已把图片或记录上传到平台，该月得分。",
+    "monthly_upload": "每月上传：当月举办的活动中至少有 1 场已把图片或记录上传到平台，该月得分。"
+    + summaries.DEFINITIONS["activity_months"],
     "monthly_summary": (
         "月度小结：当月的工作推进小结在次月 {summary_due_day} 日（含）之前报送，该月得分；封顶为标准分。"
     ),
@@ -216,6 +216,7 @@ def media_unknown_levels(conn: Connection, scope: Scope, filters: Filters) -> in
 
 
 def activity_months_query(
+    conn: Connection,
     scope: Scope,
     filters: Filters,
     tier: str | tuple[str, ...] | None = None,
@@ -225,10 +226,9 @@ def activity_months_query(
 ) -> Select:
     """The SELECT behind :func:`activity_months` (same columns, no order), for queries that aggregate it further.
 
-    The activities are counted per record key (unit id, or county code) and month before they are joined to
-    the evaluated units, and only the keys of those units are read (:func:`any_of`: an index range per key
-    on PostgreSQL). They are grouped by :func:`month_start` and the months named afterwards: ``to_char``
-    on each of a year's 200,000 activities cost as much as reading them at city scale.
+    The activities are counted per record key (unit id, or county code) and month by
+    :func:`queries.summaries.activities_held` (from the summary ``dash.activity_unit_months`` and
+    ``activity``), for the keys of the evaluated units only, and then joined to those units.
     """
     unknown = set(require) - set(MATERIALS)
     if unknown:
@@ -237,33 +237,13 @@ def activity_months_query(
     listed, listed_clauses = _owners(scope, filters, tier, unit_id, "listed")
     record, owned = _record_key(activity, owner, records)
     listed_key = _record_key(activity, listed, records)[1]
-    complete = and_(*(activity.c[f"has_{name}"] for name in require)) if require else literal(True)
-    uploaded = and_(activity.c.uploaded_at.is_not(None), or_(activity.c.has_photos, activity.c.has_record))
-    first_day = month_start(activity.c.held_on)
-    held = (
-        select(
-            record.label("record_key"),
-            first_day.label("first_day"),
-            func.count().label("activities"),
-            func.sum(case((complete, 1), else_=0)).label("complete"),
-            func.sum(case((uploaded, 1), else_=0)).label("uploaded"),
-            func.sum(case((activity.c.kind == "theory_lecture", 1), else_=0)).label("theory_lectures"),
-        )
-        .where(
-            area_clause(activity, scope, filters, township=False),
-            period_clause(activity.c.held_on, filters),
-            any_of(record, select(listed_key).where(*listed_clauses)),
-        )
-        .group_by(record, first_day)
-        .subquery("held")
+    among = (record.name, select(listed_key).where(*listed_clauses))
+    held = summaries.activities_held(
+        conn, scope, filters, [record.name, "month"], township=False, among=among, require=require
     )
     return (
-        select(
-            owner.c.id.label("unit_id"),
-            month_of(held.c.first_day).label("month"),
-            *(held.c[name] for name in ACTIVITY_COUNTS),
-        )
-        .select_from(held.join(owner, held.c.record_key == owned))
+        select(owner.c.id.label("unit_id"), held.c.month, *(held.c[name] for name in ACTIVITY_COUNTS))
+        .select_from(held.join(owner, held.c[record.name] == owned))
         .where(*clauses)
     )
 
@@ -285,7 +265,7 @@ def activity_months(
     theory_lecture); ordered by unit and month. Months without any activity have no row. A month
     counts for the monthly activity rule when ``complete`` ≥ 1 (``dashboard.scoring.monthly_activity``).
     """
-    stmt = activity_months_query(scope, filters, tier, unit_id, require, records)
+    stmt = activity_months_query(conn, scope, filters, tier, unit_id, require, records)
     df = frame(conn, stmt.order_by(stmt.selected_columns.unit_id, stmt.selected_columns.month))
     for column in ACTIVITY_COUNTS:
         df[column] = df[column].astype("int64")

@@ -18,6 +18,16 @@ taken less its other days: the current month is then the summary's less the days
 So they equal a count of ``service_order`` at any time, unless the platform deletes an order or
 moves it to another area or category (seen at the next full refresh, nightly in production).
 
+Activities per unit and month (:func:`activities_held`, what the activities page and the scorecards count)
+are read from ``dash.activity_unit_months`` (or ``dash.activity_content_months`` per content area) for
+the whole months of the period before the recent months of the last refresh, which the platform may
+still change in place (``definitions.activity_recent_from``: the refresh's month and the one before), with
+the activities of those months above the summary's ``through_id``; the rest of the period (its partial
+months, the recent months) from ``activity``. So they equal a count of ``activity`` at any time for new
+activities and for the materials and uploads of the recent months; materials changed, or activities
+moved or deleted, in the older months (a month stays recent until the first refresh two months after
+it, which rebuilds it) show up at the next full refresh (nightly in production).
+
 Service hours (:func:`served`) are read the same way from ``dash.volunteer_hours_months`` (hours per
 volunteer and month), per volunteer or coarser, with each part's rows counted (``entries``) so that the
 days taken off a whole month also take off the volunteers who served only on them: a volunteer is in
@@ -52,9 +62,21 @@ from sqlalchemy import (
 
 from dashboard.errors import SummaryMissing
 from dashboard.scope import Scope
-from dashboard.summaries.definitions import in_region, month_key, month_start, service_hours
+from dashboard.summaries.definitions import (
+    ACTIVITY_PLACE,
+    MATERIALS,
+    activity_counts,
+    activity_recent_from,
+    in_region,
+    month_key,
+    month_start,
+    service_hours,
+)
 from dashboard.summaries.tables import (
+    ACTIVITY_COUNTS,
+    activity_content_months,
     activity_days,
+    activity_unit_months,
     order_months,
     refresh_state,
     volunteer_area_months,
@@ -62,7 +84,8 @@ from dashboard.summaries.tables import (
     volunteer_hours_unit_months,
     volunteer_unit_months,
 )
-from queries.common import activity, area_clause, month_of, scope_clause, service_order, volunteer
+from queries.common import activity, any_of, area_clause, month_of, scope_clause, service_order, volunteer
+from queries.common import month_start as sql_month_start
 
 if TYPE_CHECKING:
     from dashboard.filters import Filters
@@ -72,12 +95,18 @@ DEFINITIONS = {
         "注册志愿者与活动场次取自看板的汇总表，并补上汇总之后新增的数据；汇总于该时刻（定时更新）。"
         "平台补录的旧日期数据、修改或删除的数据，在下一次汇总后计入。"
     ),
+    "activity_months": (
+        "活动场次、材料齐全、上传与理论宣讲取自看板的汇总表，并补上汇总之后新增的活动；"
+        "最近两个月（汇总当月与上月）及所选时间段首尾不满一个月的部分直接取平台数据，材料与上传情况为最新。"
+        "更早月份中已汇总的活动，其材料、上传情况的修改和删除，在下一次全部重算（每晚）后计入。"
+    ),
     "served": (
         "服务时长取自看板的汇总表，并补上汇总之后新增的记录（含补录的旧日期记录），与平台记录一致；"
         "已汇总月份中志愿者的所属区县、乡镇、站所、队伍和在职党员身份以汇总时的登记为准，"
         "平台修改后在下一次全部重算（每晚）后更新。"
     ),
 }
+ACTIVITY_KEYS = (*ACTIVITY_PLACE, "month", "content_area")
 VOLUNTEER_KEYS = ("county_code", "township_code", "unit_id", "month")
 ORDER_KEYS = ("county_code", "township_code", "category")
 HOURS_KEYS = (
@@ -384,4 +413,76 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
         .group_by(*columns)
         .having(func.sum(both.c.entries) > 0)
         .subquery("served")
+    )
+
+
+def activities_held(
+    conn: Connection,
+    scope: Scope,
+    filters: Filters,
+    keys: Sequence[str],
+    *,
+    township: bool = True,
+    among: tuple[str, Select] | None = None,
+    require: Sequence[str] = MATERIALS,
+) -> Subquery:
+    """Activities held in the period in scope and area (the activity's county and district, and unless
+    ``township=False`` its township), per ``keys`` (of :data:`ACTIVITY_KEYS`; ``month`` that of ``held_on``,
+    'YYYY-MM'), with ``among`` = (a key column, a one-column SELECT) keeping the activities whose column is
+    one of its values (``queries.common.any_of``): a subquery with the keys and the summed counts of
+    ``definitions.activity_counts`` (``complete`` with the materials of ``require``), holding only the
+    groups with activities.
+
+    Whole months of the period before ``definitions.activity_recent_from`` of the last refresh come from
+    the summary (per content area only when the keys ask for it) with the activities of those months
+    above its ``through_id``; the rest of the period from ``activity``, through ``among``'s index when
+    given. With materials other than the summary's (``require``), ``activity`` alone is read.
+    """
+    unknown = set(keys) - set(ACTIVITY_KEYS)
+    if unknown:
+        raise ValueError(f"unknown keys {sorted(unknown)}")
+    start, stop = filters.start, filters.end + _DAY
+    first = start if start.day == 1 else _next_month(start)  # the period's whole months: [first, last)
+    last = min(month_start(stop), activity_recent_from(_refreshed(conn, "activities").date()))
+    if set(require) != set(MATERIALS) or first >= last:
+        first = last = start
+    a, values = activity.c, activity_counts(require)
+
+    def raw(*where: ColumnElement[bool]) -> Select:
+        """``activity``'s rows of ``where`` in scope and area, counted per key (months named afterwards)."""
+        columns = [sql_month_start(a.held_on).label(k) if k == "month" else a[k] for k in keys]
+        chosen = [area_clause(activity, scope, filters, township=township), *where]
+        if among:
+            chosen.append(any_of(a[among[0]], among[1]))
+        counted = (
+            select(*columns, *(func.sum(values[name]).label(name) for name in ACTIVITY_COUNTS))
+            .where(*chosen)
+            .group_by(*columns)
+            .subquery()
+        )
+        named = [month_of(counted.c[k]).label(k) if k == "month" else counted.c[k] for k in keys]
+        return select(*named, *(counted.c[name] for name in ACTIVITY_COUNTS))
+
+    parts = [raw(a.held_on >= lo, a.held_on < hi) for lo, hi in ((start, first), (last, stop)) if lo < hi]
+    if first < last:
+        table = activity_content_months if "content_area" in keys else activity_unit_months
+        s = table.c
+        chosen = [area_clause(table, scope, filters, township=township), s.month >= month_key(first)]
+        if among:
+            chosen.append(any_of(s[among[0]], among[1]))
+        parts.append(
+            select(*(s[k] for k in keys), *(func.sum(s[name]).label(name) for name in ACTIVITY_COUNTS))
+            .where(*chosen, s.month < month_key(last))
+            .group_by(*(s[k] for k in keys))
+        )
+        # the activities the summary has not seen (added since its refresh), found on the primary key
+        unseen = a.id.between(_through(conn, "activities") + 1, _ID_CEILING)
+        parts.append(raw(unseen, a.held_on >= first, a.held_on < last))
+    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("held_parts")
+    columns = [both.c[k] for k in keys]
+    return (
+        select(*columns, *(func.sum(both.c[name]).label(name) for name in ACTIVITY_COUNTS))
+        .group_by(*columns)
+        .having(func.sum(both.c.activities) > 0)
+        .subquery("held")
     )

@@ -153,6 +153,7 @@ def test_rows_of_today_count_at_once_and_old_dates_from_the_next_refresh(own_db)
 
     outcomes = {o.name: o for o in refresh(own_db)}
     assert (outcomes["volunteers"].how, outcomes["volunteers"].since) == ("incremental", dt.date(2025, 5, 1))
+    # on the day of the last refresh the recent months have not moved: only the new rows' day on
     assert (outcomes["activities"].how, outcomes["activities"].since) == ("incremental", dt.date(today.year, 1, 2))
     after = _read(own_db, lambda c: (_registered(c, today.isoformat()), _held(c, this_year, today.isoformat())))
     assert after == ({**before[0], A: before[0][A] + 2}, before[1] + 2)

@@ -6,7 +6,10 @@ the table's key. The refresh deletes the table's rows from that date on and inse
 
 - registered volunteers: volunteers per county, township, unit and month of ``registered_on``
   (:func:`volunteer_unit_months`), rolled up per county and township (:func:`volunteer_area_months`);
-- activities held: per county, township and day of ``held_on`` (:func:`activity_days`);
+- activities held: per county, township and day of ``held_on`` (:func:`activity_days`); per county,
+  township, unit, month of ``held_on`` and content area, with what each activity counts for
+  (:data:`ACTIVITY_COUNTS`: materials, upload, theory lecture, participants; :func:`activity_content_months`),
+  rolled up without the content area (:func:`activity_unit_months`);
 - orders placed: per county, township, category and month of ``placed_at`` (:func:`order_months`);
 - service hours: per volunteer, month of ``served_on`` and the service row's county, with the volunteer's
   county, township, unit, team and in-service party flag (:func:`volunteer_hours_months`), rolled up
@@ -16,9 +19,12 @@ the table's key. The refresh deletes the table's rows from that date on and inse
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 
+from dashboard.summaries.tables import ACTIVITY_COUNTS
+from dashboard.summaries.tables import activity_content_months as content_months
 from dashboard.summaries.tables import volunteer_hours_months as hours_months
 from dashboard.summaries.tables import volunteer_unit_months as unit_months
 from queries.common import TABLES, activity, month_of, region, service_order, volunteer
@@ -33,6 +39,8 @@ HOURS_VOLUNTEER_COLUMNS = {
     "team_id": volunteer.c.team_id,
     "is_in_service_party_member": volunteer.c.is_in_service_party_member,
 }
+MATERIALS = ("plan", "record", "photos", "results")  # an activity's materials, columns has_<name>
+ACTIVITY_PLACE = ("county_code", "township_code", "unit_id")  # the activity's, as the platform records them
 
 
 def in_region(county_code: ColumnElement) -> ColumnElement[bool]:
@@ -75,6 +83,59 @@ def activity_days(since: dt.date | None) -> Select:
     stmt = select(*keys, func.count().label("activities")).group_by(*keys)
     if since is not None:
         stmt = stmt.where(activity.c.held_on >= since)
+    return stmt
+
+
+def activity_counts(require: Sequence[str] = MATERIALS) -> dict[str, ColumnElement]:
+    """What one activity adds to each count of the activity summaries, by name: ``activities`` (1),
+    ``complete`` (every material of ``require`` uploaded: 1, else 0), ``uploaded`` (on the platform with
+    photos or a record), ``theory_lectures`` (of kind theory_lecture) and ``participants``."""
+    complete = and_(*(activity.c[f"has_{name}"] for name in require)) if require else literal(True)
+    uploaded = and_(activity.c.uploaded_at.is_not(None), or_(activity.c.has_photos, activity.c.has_record))
+    return {
+        "activities": literal(1),
+        "complete": case((complete, 1), else_=0),
+        "uploaded": case((uploaded, 1), else_=0),
+        "theory_lectures": case((activity.c.kind == "theory_lecture", 1), else_=0),
+        "participants": activity.c.participants,
+    }
+
+
+def activity_recent_from(today: dt.date) -> dt.date:
+    """The first day of the month before ``today``'s: the activities a refresh on ``today`` leaves recent
+    (the platform may still change them in place), which the readers take from ``activity`` itself; the
+    first refresh after they stop being recent rebuilds them in the summaries.
+
+    ``activity`` has no ``updated_at``, and the platform sets an activity's materials and upload after it
+    was held: the demo uploads it 10 hours plus an exponential delay of 1.5 to 5.5 days on average after
+    the activity (``dashboard.demo.activities``). An activity stays recent for at least 28 days (held on
+    the last day of a month, until the first refresh two months on), so all but e^-5 (0.6 %) of the
+    uploads of the slowest units, and a few in ten thousand on average, fall within; the nightly full
+    refresh brings in the rest.
+    """
+    first = month_start(today)
+    return month_start(first - dt.timedelta(days=1))
+
+
+def activity_content_months(since: dt.date | None) -> Select:
+    """Activities per county, township, unit, month (``'YYYY-MM'``) of ``held_on`` and content area, with
+    each of :data:`ACTIVITY_COUNTS` summed. Every activity is counted, whatever its county (as the pages count)."""
+    month = month_of(activity.c.held_on)
+    keys = (*(activity.c[k] for k in ACTIVITY_PLACE), activity.c.content_area)
+    sums = [func.sum(value).label(name) for name, value in activity_counts().items()]
+    stmt = select(*keys[:-1], month.label("month"), keys[-1], *sums).group_by(*keys, month)
+    if since is not None:
+        stmt = stmt.where(activity.c.held_on >= month_start(since))
+    return stmt
+
+
+def activity_unit_months(since: dt.date | None) -> Select:
+    """:func:`activity_content_months` summed per county, township, unit and month (what the unit-month
+    figures read: ~5 times fewer rows)."""
+    keys = (*(content_months.c[k] for k in ACTIVITY_PLACE), content_months.c.month)
+    stmt = select(*keys, *(func.sum(content_months.c[name]).label(name) for name in ACTIVITY_COUNTS)).group_by(*keys)
+    if since is not None:
+        stmt = stmt.where(content_months.c.month >= month_key(since))
     return stmt
 
 

@@ -8,12 +8,16 @@ rows up to the highest id it records (a row committed meanwhile is left to the n
 rows above ``through_id`` are exactly those the summary has not counted: ``queries.summaries`` adds
 them). When rows have disappeared from the source (the count does not add up), or with ``full=True``,
 the summary is rebuilt whole. Rows changed in place (a volunteer moved to another unit) are only
-seen by a full rebuild, which is why production also runs one every night (README). Running a
-refresh twice changes nothing the second time. Everything happens in one transaction, and on
-PostgreSQL under an advisory lock, so a reader sees the old summaries or the new ones, never half of
-each. Afterwards, on PostgreSQL, the tables it rewrote are vacuumed (``storage.vacuum_analyze``):
-every refresh deletes and re-inserts the latest months, and the dead rows would pile up where
-autovacuum is off.
+seen by a full rebuild, which is why production also runs one every night (README). The activities
+are the exception for their recent rows (``Summary.recent``: the month of the refresh and the one
+before): the platform sets an activity's materials and upload after it was held, without an
+``updated_at``, so the readers take those months from ``activity`` itself (``queries.summaries``), and
+the first refresh after they stop being recent rebuilds them from the platform's rows as they are then
+(from the previous refresh's recent start). Running a refresh twice changes nothing the second time.
+Everything happens in one transaction, and on PostgreSQL under an advisory lock, so a reader sees the
+old summaries or the new ones, never half of each. Afterwards, on PostgreSQL, the tables it rewrote
+are vacuumed (``storage.vacuum_analyze``): every refresh deletes and re-inserts the latest months,
+and the dead rows would pile up where autovacuum is off.
 """
 
 from __future__ import annotations
@@ -62,6 +66,8 @@ class Summary:
     dated: str
     bucket: Callable[[dt.date], dt.date]
     steps: tuple[Step, ...]
+    # the first day of the rows that may still change in place, given the refresh's day (None: rows never change)
+    recent: Callable[[dt.date], dt.date] | None = None
 
 
 SUMMARIES = (
@@ -80,7 +86,12 @@ SUMMARIES = (
         activity,
         "held_on",
         lambda day: day,
-        (Step(t.activity_days, d.activity_days, "held_on"),),
+        (
+            Step(t.activity_days, d.activity_days, "held_on"),
+            Step(t.activity_content_months, d.activity_content_months, "month", d.month_key),
+            Step(t.activity_unit_months, d.activity_unit_months, "month", d.month_key, from_source=False),
+        ),
+        recent=d.activity_recent_from,
     ),
     Summary(
         "orders",
@@ -112,8 +123,8 @@ class Outcome:
     source_rows: int
 
 
-def _plan(conn: Connection, summary: Summary, full: bool) -> tuple[str, dt.date | None, int, int]:
-    """(how, since, highest id, source rows) for one summary."""
+def _plan(conn: Connection, summary: Summary, full: bool, today: dt.date) -> tuple[str, dt.date | None, int, int]:
+    """(how, since, highest id, source rows) for one summary refreshed on ``today``."""
     source = summary.source
     top, rows = conn.execute(select(func.coalesce(func.max(source.c.id), 0), func.count()).select_from(source)).one()
     state = conn.execute(select(t.refresh_state).where(t.refresh_state.c.name == summary.name)).first()
@@ -124,13 +135,16 @@ def _plan(conn: Connection, summary: Summary, full: bool) -> tuple[str, dt.date 
     ).one()
     if rows != state.source_rows + added:  # rows were deleted: the summary cannot be patched
         return "full", None, top, rows
-    if not added:
-        return "unchanged", None, top, rows
-    return "incremental", summary.bucket(earliest), top, rows
+    since = summary.bucket(earliest) if added else None
+    if summary.recent is not None and summary.recent(today) != summary.recent(state.refreshed_at.date()):
+        # the recent rows of the last refresh that are no longer recent: rebuilt a last time, as they are now
+        last = summary.recent(state.refreshed_at.date())
+        since = last if since is None else min(since, last)
+    return ("incremental" if since else "unchanged"), since, top, rows
 
 
 def _refresh(conn: Connection, summary: Summary, full: bool, now: dt.datetime) -> Outcome:
-    how, since, top, rows = _plan(conn, summary, full)
+    how, since, top, rows = _plan(conn, summary, full, now.date())
     if how != "unchanged":
         for step in summary.steps:
             conn.execute(delete(step.table).where(step.rows_from(since)) if since else delete(step.table))

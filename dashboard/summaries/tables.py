@@ -45,6 +45,30 @@ activity_days = Table(
     Index("ix_activity_days_county_held", "county_code", "held_on"),
 )
 
+
+# What the activity summaries count per group (each activity's share is definitions.activity_counts).
+ACTIVITY_COUNTS = ("activities", "complete", "uploaded", "theory_lectures", "participants")
+
+
+def _activity_months(name: str, *columns: Column) -> Table:
+    """An activity summary: per county, township, unit, month of ``held_on`` and ``columns``, the counts of
+    :data:`ACTIVITY_COUNTS`."""
+    return Table(
+        name,
+        metadata,
+        Column("county_code", String(6)),
+        Column("township_code", String(9)),
+        Column("unit_id", Integer),
+        Column("month", String(7), nullable=False),  # 'YYYY-MM' of held_on
+        *columns,
+        *(Column(count, Integer, nullable=False) for count in ACTIVITY_COUNTS),
+        Index(f"ix_{name}_month_county", "month", "county_code"),
+    )
+
+
+activity_content_months = _activity_months("activity_content_months", Column("content_area", String(20)))
+activity_unit_months = _activity_months("activity_unit_months")
+
 order_months = Table(
     "order_months",
     metadata,
