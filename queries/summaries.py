@@ -468,8 +468,8 @@ def activities_held(
         table = activity_content_months if "content_area" in keys else activity_unit_months
         s = table.c
         chosen = [area_clause(table, scope, filters, township=township), s.month >= month_key(first)]
-        if among:
-            chosen.append(any_of(s[among[0]], among[1]))
+        if among:  # a hashed semi-join: as a filter, not an index condition, ANY(ARRAY) walks the list per row
+            chosen.append(s[among[0]].in_(among[1]))
         parts.append(
             select(*(s[k] for k in keys), *(func.sum(s[name]).label(name) for name in ACTIVITY_COUNTS))
             .where(*chosen, s.month < month_key(last))
