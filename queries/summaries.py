@@ -478,7 +478,9 @@ def activities_held(
         # the activities the summary has not seen (added since its refresh), found on the primary key
         unseen = a.id.between(_through(conn, "activities") + 1, _ID_CEILING)
         parts.append(raw(unseen, a.held_on >= first, a.held_on < last))
-    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("held_parts")
+    if len(parts) == 1:  # activity alone: its groups are the figures (and the planner sees one grouping)
+        return parts[0].subquery("held")
+    both = union_all(*parts).subquery("held_parts")
     columns = [both.c[k] for k in keys]
     return (
         select(*columns, *(func.sum(both.c[name]).label(name) for name in ACTIVITY_COUNTS))
