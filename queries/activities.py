@@ -128,7 +128,8 @@ RULE_TIERS = ("institute", "station")  # the tiers whose monthly rule the page f
 
 
 def _met(cells: Subquery):
-    """A unit-month of ``evidence.activity_months`` meets the monthly rule: an activity with every material."""
+    """A unit-month (of ``queries.summaries.activities_held``, as in ``evidence.activity_months``) meets the
+    monthly rule: an activity with every material."""
     return cells.c.complete >= 1
 
 
@@ -136,7 +137,10 @@ def monthly_rule(
     conn: Connection, scope: Scope, filters: Filters, group: str, tiers: tuple[str, ...] = RULE_TIERS
 ) -> pd.DataFrame:
     """Per tier of ``tiers``, county or township (``group``) and month of the period: how many units met the
-    monthly rule, from one read of ``queries.evidence.activity_months`` for all the tiers, counted in SQL.
+    monthly rule, from one read of the unit-months of all the tiers, counted in SQL: the cells of
+    ``queries.evidence.activity_months`` (``queries.summaries.activities_held`` per unit and month, the
+    activity's township not filtered, for the units of the tiers in the area), read without joining
+    the units twice.
 
     Columns ``tier``, ``code``, ``name``, ``units`` (units of the tier in the group), ``month``, ``active``
     (held an activity), ``met`` (an activity with all materials), ``uploaded``, ``theory`` (held a theory
@@ -147,7 +151,11 @@ def monthly_rule(
     """
     key = _group_key(group)
     months = period_months(filters)
-    cells = evidence.activity_months_query(conn, scope, filters, tiers).subquery("cells")
+    listed = unit.alias("listed")
+    units = select(listed.c.id).where(area_clause(listed, scope, filters), listed.c.tier.in_(tiers))
+    cells = summaries.activities_held(
+        conn, scope, filters, ["unit_id", "month"], township=False, among=("unit_id", units)
+    )
     met_months = func.sum(case((_met(cells), 1), else_=0)).over(partition_by=cells.c.unit_id)
     flags = {
         "active": cells.c.activities > 0,
