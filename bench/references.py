@@ -44,8 +44,35 @@ def naive_seconds(table_seconds: dict[str, float], tables: set[str]) -> float:
     return sum(table_seconds.get(name, 0.0) for name in tables)
 
 
+_ANY_ARRAY = "= ANY(ARRAY("
+
+
+def _closing(sql: str, opened: int) -> int:
+    """The index of the parenthesis closing the one at ``opened``."""
+    depth = 0
+    for i in range(opened, len(sql)):
+        depth += {"(": 1, ")": -1}.get(sql[i], 0)
+        if depth == 0:
+            return i
+    raise ValueError("unbalanced parentheses")
+
+
+def for_duckdb(sql: str) -> str:
+    """A captured PostgreSQL statement as DuckDB runs it: ``x = ANY(ARRAY(SELECT …))`` (``queries.common.any_of``,
+    which DuckDB does not take) becomes the equivalent ``x IN (SELECT …)``."""
+    while (at := sql.find(_ANY_ARRAY)) >= 0:
+        any_open = at + len("= ANY")
+        array_open = any_open + len("(ARRAY")
+        array_close = _closing(sql, array_open)
+        inner = sql[array_open + 1 : array_close]
+        sql = sql[:at] + "IN (" + inner + ")" + sql[_closing(sql, any_open) + 1 :]
+    return sql
+
+
 def duckdb_seconds(db: duckdb.DuckDBPyConnection, statements: list[str], runs: int) -> tuple[float | None, str | None]:
-    """Median seconds DuckDB takes for the page's statements; (None, reason) when it cannot run one."""
+    """Median seconds DuckDB takes for the page's statements (:func:`for_duckdb`); (None, reason) when it cannot
+    run one."""
+    statements = [for_duckdb(sql) for sql in statements]
     times = []
     for _ in range(runs):
         start = time.perf_counter()

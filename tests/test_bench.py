@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from bench import copy, parquet, recorder, timing
+from bench import copy, parquet, recorder, references, timing
 from dashboard.models import Base
 
 
@@ -67,6 +67,13 @@ def test_duckdb_reference_reads_the_summaries_as_postgresql_does(small_demo, tmp
     if engine.dialect.name != "postgresql":  # an SQLite export holds the platform's tables only
         assert not list((tmp_path / "parquet").glob("dash.*"))
         return
+    # queries.common.any_of's PostgreSQL form, which DuckDB runs rewritten (references.for_duckdb)
+    listed = (
+        "SELECT count(*) FROM service_order WHERE station_id = ANY(ARRAY(SELECT id FROM unit WHERE tier = 'station'))"
+    )
+    with engine.connect() as conn:
+        on_pg = conn.execute(text(listed)).scalar_one()
+    assert on_pg > 0 and db.execute(references.for_duckdb(listed)).fetchone()[0] == on_pg
     statement = "SELECT month, sum(orders) FROM dash.order_months GROUP BY month ORDER BY month"
     with engine.connect() as conn:
         expected = [tuple(row) for row in conn.execute(text(statement))]
