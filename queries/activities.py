@@ -210,17 +210,6 @@ def summary_of(rule: pd.DataFrame, tier: str, months: int) -> pd.DataFrame:
     return out
 
 
-def coverage(conn: Connection, scope: Scope, filters: Filters, tier: str, group: str) -> pd.DataFrame:
-    """Per county or township (``group``) and month of the period: how many units of ``tier`` met the rule
-    (:func:`coverage_of` of :func:`monthly_rule` for the one tier).
-
-    Columns ``code``, ``name``, ``units`` (units of the tier in the group), ``month``, ``active`` (held an
-    activity), ``met`` (an activity with all materials), ``uploaded``, ``theory`` (held a theory lecture);
-    one row per group and month of the period, zeros included.
-    """
-    return coverage_of(monthly_rule(conn, scope, filters, group, (tier,)), tier)
-
-
 def by_area_month(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Activities per month and content area: ``month``, ``content_area``, ``activities``."""
     held = _held(conn, scope, filters, ["month", "content_area"])
@@ -262,12 +251,6 @@ def by_unit(conn: Connection, scope: Scope, filters: Filters, level: str) -> pd.
     df = frame(conn, stmt, ["code", "name", "tier", "activities", "complete", "theory", "participants"])
     df["code"] = text_codes(df["code"])
     return df.astype({name: "int64" for name in ("activities", "complete", "theory", "participants")})
-
-
-def rule_summary(conn: Connection, scope: Scope, filters: Filters, tier: str, group: str) -> pd.DataFrame:
-    """Per county or township (``group``): how the units of ``tier`` kept the monthly rule over the period
-    (:func:`summary_of` of :func:`monthly_rule` for the one tier; columns there)."""
-    return summary_of(monthly_rule(conn, scope, filters, group, (tier,)), tier, len(period_months(filters)))
 
 
 def meeting_coverage(conn: Connection, scope: Scope, filters: Filters, group: str) -> pd.DataFrame:

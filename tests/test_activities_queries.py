@@ -35,7 +35,7 @@ def test_period_months() -> None:
 
 
 def test_station_coverage_per_county(conn: Connection) -> None:
-    df = activities.coverage(conn, ALL, PERIOD, "station", "county")
+    df = activities.coverage_of(activities.monthly_rule(conn, ALL, PERIOD, "county", ("station",)), "station")
     assert set(df.groupby("code")["units"].first().items()) == {(A, 2), (B, 1)}
     assert _cells(df, "active", "met", "uploaded", "theory") == {
         (A, "2026-01"): (2, 2, 2, 1),
@@ -48,7 +48,9 @@ def test_station_coverage_per_county(conn: Connection) -> None:
 
 
 def test_institute_coverage_per_township(conn: Connection) -> None:
-    df = activities.coverage(conn, ALL, replace(PERIOD, county=A), "institute", "township")
+    df = activities.coverage_of(
+        activities.monthly_rule(conn, ALL, replace(PERIOD, county=A), "township", ("institute",)), "institute"
+    )
     assert _cells(df, "units", "met", "theory") == {
         (A1, "2026-01"): (1, 1, 1),
         (A1, "2026-02"): (1, 1, 1),
@@ -60,7 +62,11 @@ def test_institute_coverage_per_township(conn: Connection) -> None:
 
 
 def test_rule_summary(conn: Connection) -> None:
-    df = activities.rule_summary(conn, ALL, PERIOD, "station", "county").set_index("code")
+    df = activities.summary_of(
+        activities.monthly_rule(conn, ALL, PERIOD, "county", ("station",)),
+        "station",
+        len(activities.period_months(PERIOD)),
+    ).set_index("code")
     assert df.loc[A, ["units", "months", "met_months", "every_month"]].tolist() == [2, 3, 3, 0]
     assert df.loc[A, "month_share"] == pytest.approx(0.5)
     assert df.loc[B, "month_share"] == pytest.approx(1 / 3)
@@ -113,7 +119,9 @@ def test_chaxiang_coverage(conn: Connection) -> None:
 
 
 def test_scope_is_applied(conn: Connection) -> None:
-    only_b = activities.coverage(conn, Scope((B,)), PERIOD, "station", "county")
+    only_b = activities.coverage_of(
+        activities.monthly_rule(conn, Scope((B,)), PERIOD, "county", ("station",)), "station"
+    )
     assert set(only_b["code"]) == {B}
     assert activities.by_unit(conn, Scope((B,)), PERIOD, "county")["code"].tolist() == [B]
 

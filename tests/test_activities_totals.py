@@ -1,7 +1,7 @@
 """The activities page's group totals, counted in SQL, equal the same totals counted unit by unit in pandas.
 
-``coverage``, ``rule_summary``, ``meeting_coverage`` and ``chaxiang_coverage`` count per county or
-township in SQL; this test
+``coverage_of`` and ``summary_of`` of ``monthly_rule``, ``meeting_coverage`` and ``chaxiang_coverage``
+count per county or township in SQL; this test
 recounts them from the per-unit rows (``units_of`` and the evidence of ``queries.evidence``) the way the
 page first did, for both tiers, both groupings, several areas and periods, on SQLite and PostgreSQL.
 """
@@ -115,8 +115,12 @@ def test_coverage_and_rule_summary_equal_the_unit_by_unit_count(conn, view, grou
     scope, filters = VIEWS[view]
     expected = _coverage(conn, scope, filters, tier, group)
     assert not expected.empty
-    assert _rows(activities.coverage(conn, scope, filters, tier, group)) == _rows(expected)
-    summary = activities.rule_summary(conn, scope, filters, tier, group)
+    assert _rows(activities.coverage_of(activities.monthly_rule(conn, scope, filters, group, (tier,)), tier)) == _rows(
+        expected
+    )
+    summary = activities.summary_of(
+        activities.monthly_rule(conn, scope, filters, group, (tier,)), tier, len(activities.period_months(filters))
+    )
     columns = ["code", "name", "units", "met_months", "every_month"]
     assert _rows(summary[columns]) == _rows(_rule_summary(conn, scope, filters, tier, group)[columns])
 
