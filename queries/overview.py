@@ -153,11 +153,6 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return (num / den.where(den > 0)).astype("float64")
 
 
-def orders_by_status(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
-    """Orders placed in the period by current status: :func:`status_totals` of :func:`order_counts`."""
-    return status_totals(order_counts(conn, scope, filters))
-
-
 def status_totals(counts: pd.DataFrame) -> pd.DataFrame:
     """Orders by current status from an :func:`order_counts` result: ``status``, ``orders`` (largest first,
     then by status)."""

@@ -417,21 +417,23 @@ def test_district_summary_scoped_and_filtered(conn: Connection) -> None:
 
 
 def test_orders_by_status(conn: Connection) -> None:
-    assert dict(overview.orders_by_status(conn, ALL, PERIOD).itertuples(index=False)) == {
+    assert dict(overview.status_totals(overview.order_counts(conn, ALL, PERIOD)).itertuples(index=False)) == {
         "rated": 3,
         "accepted": 1,
         "completed": 1,
         "lost": 1,
         "placed": 1,
     }
-    assert dict(overview.orders_by_status(conn, ONLY_JINYUAN, PERIOD).itertuples(index=False)) == {
+    assert dict(overview.status_totals(overview.order_counts(conn, ONLY_JINYUAN, PERIOD)).itertuples(index=False)) == {
         "rated": 2,
         "accepted": 1,
         "lost": 1,
         "placed": 1,
     }
     one_day = _where(start=dt.date(2026, 6, 30), end=dt.date(2026, 6, 30))
-    assert dict(overview.orders_by_status(conn, ALL, one_day).itertuples(index=False)) == {"placed": 1}
+    assert dict(overview.status_totals(overview.order_counts(conn, ALL, one_day)).itertuples(index=False)) == {
+        "placed": 1
+    }
 
 
 def test_overview_reads_the_orders_once(conn: Connection) -> None:
@@ -458,7 +460,7 @@ def test_activity_count(conn: Connection) -> None:
 def test_bad_filter_values_are_bound_not_executed(conn: Connection) -> None:
     sneaky = _where(county="140110' OR '1'='1", category="x' OR 1=1 --")
     assert overview.activity_count(conn, ALL, sneaky) == 0
-    assert overview.orders_by_status(conn, ALL, sneaky).empty
+    assert overview.status_totals(overview.order_counts(conn, ALL, sneaky)).empty
 
 
 # --- units ---------------------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def test_the_scope_alone_empties_another_district_even_if_a_filter_named_it(two_
     other = Filters(pd.Timestamp("2026-01-01").date(), FIXED_NOW.date(), county=QINGXU, period_key="custom")
     with reader_engine(full).connect() as conn:
         assert overview.district_summary(conn, LEADER_SCOPE, other, 4).empty
-        assert overview.orders_by_status(conn, LEADER_SCOPE, other).empty
+        assert overview.status_totals(overview.order_counts(conn, LEADER_SCOPE, other)).empty
         assert overview.activity_count(conn, LEADER_SCOPE, other) == 0
         assert units.unit_list(conn, LEADER_SCOPE, other).empty
         assert units.map_units(conn, LEADER_SCOPE, other).empty
