@@ -2,14 +2,14 @@
 
 Each check returns ``{"count": int, "sample": [ids]}`` (up to :data:`SAMPLE_SIZE` ids, newest first:
 latest placed for orders, highest id for units) for the scope and filters; order checks cover orders
-placed in the period.
+placed in the period and are counted together, in one pass over those orders (:func:`order_checks`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, or_, select
 
 from dashboard.scope import Scope
 from queries.common import ORDER_STATUSES, ORDER_STEPS, RATING_RANGE, area_clause, order_clause, service_order, unit
@@ -39,13 +39,18 @@ class Check(TypedDict):
 
 def _check(conn: Connection, table: Table, condition: ColumnElement[bool]) -> Check:
     count = conn.execute(select(func.count()).select_from(table).where(condition)).scalar_one()
+    return _sample(conn, table, condition, int(count))
+
+
+def _sample(conn: Connection, table: Table, condition: ColumnElement[bool], count: int) -> Check:
+    """The check's result for ``count`` failing rows: those ids, newest first, when there are any."""
     if not count:
         return Check(count=0, sample=[])
     # newest first, along an indexed time column where the table has one (ordering by id made PostgreSQL
     # walk the whole primary key to find a dozen rows: bench/results.md)
     newest = table.c.placed_at if "placed_at" in table.c else table.c.id
     ids = conn.execute(select(table.c.id).where(condition).order_by(newest.desc()).limit(SAMPLE_SIZE)).scalars()
-    return Check(count=int(count), sample=[int(i) for i in ids])
+    return Check(count=count, sample=[int(i) for i in ids])
 
 
 def units_without_coordinates(conn: Connection, scope: Scope, filters: Filters) -> Check:
@@ -54,11 +59,10 @@ def units_without_coordinates(conn: Connection, scope: Scope, filters: Filters) 
     return _check(conn, unit, condition)
 
 
-def orders_unknown_status(conn: Connection, scope: Scope, filters: Filters) -> Check:
-    """Orders placed in the period whose status is missing or not one of the known statuses."""
+def _unknown_status() -> ColumnElement[bool]:
+    """The order's status is missing or not one of the known statuses."""
     status = service_order.c.status
-    condition = and_(order_clause(scope, filters), or_(status.is_(None), status.not_in(ORDER_STATUSES)))
-    return _check(conn, service_order, condition)
+    return or_(status.is_(None), status.not_in(ORDER_STATUSES))
 
 
 def out_of_sequence_clause() -> ColumnElement[bool]:
@@ -76,14 +80,32 @@ def out_of_sequence_clause() -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-def orders_out_of_sequence(conn: Connection, scope: Scope, filters: Filters) -> Check:
-    """Orders placed in the period with a step time earlier than the previous reached step."""
-    return _check(conn, service_order, and_(order_clause(scope, filters), out_of_sequence_clause()))
-
-
-def ratings_out_of_range(conn: Connection, scope: Scope, filters: Filters) -> Check:
-    """Orders placed in the period with a rating outside 1 … 5."""
+def _rating_out_of_range() -> ColumnElement[bool]:
+    """The order has a rating outside 1 … 5."""
     low, high = RATING_RANGE
     rating = service_order.c.rating
-    condition = and_(order_clause(scope, filters), rating.is_not(None), or_(rating < low, rating > high))
-    return _check(conn, service_order, condition)
+    return and_(rating.is_not(None), or_(rating < low, rating > high))
+
+
+# The order checks by name (the keys of DEFINITIONS), each a condition on one order.
+ORDER_CHECKS = {
+    "orders_unknown_status": _unknown_status,
+    "orders_out_of_sequence": out_of_sequence_clause,
+    "ratings_out_of_range": _rating_out_of_range,
+}
+
+
+def order_checks(conn: Connection, scope: Scope, filters: Filters) -> dict[str, Check]:
+    """Every check of :data:`ORDER_CHECKS` over the orders placed in the period, in scope and area: the
+    counts in one pass over those orders, then the sample of each check that found any."""
+    placed = order_clause(scope, filters)
+    conditions = {name: condition() for name, condition in ORDER_CHECKS.items()}
+    counts = conn.execute(
+        select(*(func.sum(case((condition, 1), else_=0)).label(name) for name, condition in conditions.items()))
+        .select_from(service_order)
+        .where(placed)
+    ).one()
+    return {
+        name: _sample(conn, service_order, and_(placed, condition), int(getattr(counts, name) or 0))
+        for name, condition in conditions.items()
+    }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
 from dashboard.db import writer_engine
 from dashboard.navigation import PAGES
-from tests.fixtures import FIXED_NOW
+from queries.common import ORDER_STATUSES, ORDER_STEPS, RATING_RANGE
+from tests.fixtures import FIXED_NOW, build_small_demo
 from tests.support.apptest import metric, run_page, texts
 
 WHOLE_YEAR = {"period": "custom", "start": "2026-01-01", "end": FIXED_NOW.date().isoformat()}
@@ -55,6 +57,39 @@ def test_overview_for_one_district(small_demo):
         url, "SELECT COUNT(*) FROM service_order WHERE county_code = '140110' AND placed_at >= :s", s="2026-01-01"
     )
     assert metric(at, "本期订单") == fmt(orders)
+
+
+def _bad_orders(url: str, since: str) -> dict[str, int]:
+    """The quality page's order checks counted in pandas over the period's orders, independently of its SQL."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        orders = pd.read_sql(
+            text(f"SELECT status, rating, {', '.join(ORDER_STEPS)} FROM service_order WHERE placed_at >= :s"),
+            conn,
+            params={"s": since},
+        )
+    engine.dispose()
+    steps = orders[list(ORDER_STEPS)].apply(pd.to_datetime)
+    reached = steps.ffill(axis=1)  # each step against the nearest earlier step that was reached
+    reversed_steps = (steps.iloc[:, 1:] < reached.iloc[:, :-1].to_numpy()).any(axis=1)
+    rating = orders["rating"]
+    return {
+        "状态未知的订单": int((~orders["status"].isin(ORDER_STATUSES)).sum()),
+        "流程时间倒置的订单": int(reversed_steps.sum()),
+        "评分超出 1–5 分的订单": int((rating.notna() & ~rating.between(*RATING_RANGE)).sum()),
+    }
+
+
+def test_quality_figures_equal_independent_counts(empty_db):
+    url, report = empty_db, build_small_demo(empty_db, scale="county", volume=0.05, bad_rows=3)
+    at = run_page("quality", url, WHOLE_YEAR)
+    expected = _bad_orders(url, "2026-01-01")
+    assert expected["状态未知的订单"] >= len(report.spoiled["unknown_status"]) > 0  # the demo's spoiled rows count
+    assert expected["流程时间倒置的订单"] >= len(report.spoiled["steps_out_of_order"]) > 0
+    for label, n in expected.items():
+        assert metric(at, label) == fmt(n), label
+    stations = count(url, "SELECT COUNT(*) FROM unit WHERE lon IS NULL OR lat IS NULL")
+    assert metric(at, "缺少坐标的阵地") == fmt(stations)
 
 
 def test_bad_filter_values_are_dropped_with_a_notice(small_demo):

@@ -511,14 +511,18 @@ def test_tier_counts(conn: Connection) -> None:
 
 def test_quality_checks_all_counties(conn: Connection) -> None:
     assert quality.units_without_coordinates(conn, ALL, PERIOD) == {"count": 1, "sample": [3]}
-    assert quality.orders_unknown_status(conn, ALL, PERIOD) == {"count": 1, "sample": [3]}
-    assert quality.orders_out_of_sequence(conn, ALL, PERIOD) == {"count": 1, "sample": [4]}
-    assert quality.ratings_out_of_range(conn, ALL, PERIOD) == {"count": 1, "sample": [6]}
+    assert quality.order_checks(conn, ALL, PERIOD) == {
+        "orders_unknown_status": {"count": 1, "sample": [3]},
+        "orders_out_of_sequence": {"count": 1, "sample": [4]},
+        "ratings_out_of_range": {"count": 1, "sample": [6]},
+    }
 
 
 def test_quality_checks_scoped(conn: Connection) -> None:
     assert quality.units_without_coordinates(conn, ONLY_JINYUAN, PERIOD) == {"count": 1, "sample": [3]}
-    assert quality.orders_unknown_status(conn, ONLY_JINYUAN, PERIOD) == {"count": 1, "sample": [3]}
-    assert quality.orders_out_of_sequence(conn, ONLY_JINYUAN, PERIOD) == {"count": 1, "sample": [4]}
-    assert quality.ratings_out_of_range(conn, ONLY_JINYUAN, PERIOD) == {"count": 0, "sample": []}
+    assert quality.order_checks(conn, ONLY_JINYUAN, PERIOD) == {
+        "orders_unknown_status": {"count": 1, "sample": [3]},
+        "orders_out_of_sequence": {"count": 1, "sample": [4]},
+        "ratings_out_of_range": {"count": 0, "sample": []},
+    }
     assert quality.units_without_coordinates(conn, Scope((QINGXU,)), PERIOD) == {"count": 0, "sample": []}

@@ -167,5 +167,5 @@ def test_the_scope_alone_empties_another_district_even_if_a_filter_named_it(two_
         assert overview.activity_count(conn, LEADER_SCOPE, other) == 0
         assert units.unit_list(conn, LEADER_SCOPE, other).empty
         assert units.map_units(conn, LEADER_SCOPE, other).empty
-        assert quality.orders_unknown_status(conn, LEADER_SCOPE, other)["count"] == 0
+        assert all(check["count"] == 0 for check in quality.order_checks(conn, LEADER_SCOPE, other).values())
         assert not units.unit_list(conn, Scope(None), other).empty  # the same filter unscoped finds rows
