@@ -34,11 +34,18 @@ from sqlalchemy import (
 from dashboard.order_flow import order_flow
 from dashboard.orders_config import orders_config
 from dashboard.scope import Scope
-from queries import overview
+from dashboard.summaries.definitions import (
+    ORDER_MEMBERS,
+    ORDER_TEAM,
+    ORDERS_WITH_MEMBER,
+    order_waiting_since,
+    rated,
+    satisfied,
+)
+from queries import overview, summaries
 from queries.common import (
     COMPLETED_STATUSES,
     ORDER_STATUSES,
-    RATING_RANGE,
     TABLES,
     area_clause,
     clock_part,
@@ -61,6 +68,14 @@ if TYPE_CHECKING:
 
 team = TABLES["team"]
 
+# What the order cube's summarised months mean for freshness (queries.summaries.order_cube), on the board's help.
+_SUMMARISED = (
+    "本页的订单数、流程看板、超时与筛选项后的计数中，所选时间段内较早的整月取自看板的汇总表"
+    "（按订单当前状态、接单队伍和评分汇总），并补上汇总之后新下的订单；最近两个月（汇总当月与上月）"
+    "及所选时间段首尾不满一个月的部分直接取平台数据，状态为最新；超时按当前时刻计算。"
+    "更早月份中已汇总的订单，其状态、时间、评分和接单队伍（含志愿者所属队伍）的修改，"
+    "在下一次全部重算（每晚）后计入。"
+)
 DEFINITIONS = {
     "orders": (
         "所选时间段内下单（点单）、符合全部筛选条件（区县、乡镇、站点、服务类别、流程环节、接单队伍、是否评价）"
@@ -68,8 +83,9 @@ DEFINITIONS = {
     ),
     "board": (
         "订单当前所处的环节（按订单状态归并，见 assets/orders_page.yaml）：待派单含“已制单”，"
-        "已拒绝/取消含两种关闭状态；状态不在平台约定之内的计为“未知状态”。"
+        "已拒绝/取消含两种关闭状态；状态不在平台约定之内的计为“未知状态”。" + _SUMMARISED
     ),
+    "summarised": _SUMMARISED,
     "funnel": "到达各环节的订单数：该环节的时间已记录即算到达（如派单时间不为空即已派单），不论订单现在处于哪个环节。",
     "open": "尚未走完流程、正在等待下一步的订单：待派单、已制单、待接单、重新派单、服务中、待评价。",
     "overdue": (
@@ -120,18 +136,11 @@ DEFINITIONS = {
 
 STEP_UNKNOWN = "unknown"  # the step of orders whose status is outside the schema
 FRACTIONS = (0.5, 0.9)  # the median and the 90th percentile of every step time
-_LOW, _HIGH = RATING_RANGE
 
 _county = region.alias("o_county")
 _township = region.alias("o_township")
 _station = unit.alias("o_station")
-_rated = service_order.c.rating.between(_LOW, _HIGH)
-# The team of an order: the team that took it, else the team of the volunteer who took it. Only
-# volunteers in a team can give one, so only they are joined: PostgreSQL then hashes the members
-# (a third of the volunteers in the city demo), not every volunteer (bench/query_fixes.md).
-_members = select(volunteer.c.id, volunteer.c.team_id).where(volunteer.c.team_id.is_not(None)).subquery("members")
-_team_key = func.coalesce(service_order.c.team_id, _members.c.team_id)
-_with_member = service_order.outerjoin(_members, _members.c.id == service_order.c.volunteer_id)
+_rated = rated(service_order.c.rating)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,12 +195,6 @@ def _station_orders(scope: Scope, filters: Filters, station: int | None) -> Colu
 
 def _as_of(now: dt.datetime) -> ColumnElement:
     return bindparam("as_of", now, type_=service_order.c.placed_at.type)
-
-
-def _waiting_since() -> ColumnElement:
-    """The time an order's current wait began (per status, from assets/order_flow.yaml); NULL when not waiting."""
-    waits = order_flow().waits.values()
-    return case(*((service_order.c.status == w.status, service_order.c[w.since]) for w in waits))
 
 
 def _ints(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -258,35 +261,12 @@ def rated_split(summary: pd.DataFrame) -> dict[str, int]:
 # The flow: where orders are now, which steps they reached, which are overdue
 
 
-def _flow_sums(satisfied_rating: int) -> list[ColumnElement]:
-    """The sums over a group of orders: ``orders``, ``reached_<step>`` for each step of order_flow.yaml
-    (orders whose step time is set), ``rated`` (a rating of 1–5), ``satisfied`` (rating ≥ ``satisfied_rating``)
-    and ``reversed_<duration>`` for each duration (both times set, the end before the start: left out of the
-    step times)."""
-    steps, durations = order_flow().steps, order_flow().durations.values()
-    return [
-        func.count().label("orders"),
-        *(func.count(service_order.c[step.at]).label(f"reached_{step.code}") for step in steps),
-        func.sum(case((_rated, 1), else_=0)).label("rated"),
-        func.sum(case((service_order.c.rating.between(satisfied_rating, _HIGH), 1), else_=0)).label("satisfied"),
-        *(
-            func.sum(case((service_order.c[d.end] < service_order.c[d.start], 1), else_=0)).label(f"reversed_{d.key}")
-            for d in durations
-        ),
-    ]
-
-
 def step_counts(summary: pd.DataFrame) -> dict[str, int]:
     """Orders per board column (and ``unknown``) from a :func:`cube_summary` result."""
     by_status = dict(zip(summary["status"], summary["orders"], strict=True))
     counts = {c.key: sum(by_status.get(s, 0) for s in c.statuses) for c in orders_config().board}
     counts[STEP_UNKNOWN] = sum(n for s, n in by_status.items() if s not in ORDER_STATUSES)
     return counts
-
-
-def _overdue(now: dt.datetime) -> ColumnElement[bool]:
-    """Overdue as of ``now``, 超时 and 超期未评价 alike (the status tells which)."""
-    return or_(overdue_clause(now), overdue_clause(now, actionable=False))
 
 
 def overdue_totals(by_status: dict[str, int], actionable: bool = True) -> int:
@@ -325,7 +305,7 @@ def overdue_orders(
 
     The longest waits are chosen first and named afterwards: the year's 超期未评价 are ~100,000 orders in the
     city demo, and naming them all before keeping ``limit`` cost a hash join per name."""
-    since = _waiting_since()
+    since = order_waiting_since()
     o = service_order.c
     waiting = (
         select(o.id, o.code, o.category, o.status, o.county_code, o.township_code, o.station_id, o.placed_at)
@@ -481,9 +461,9 @@ def _dimension(dimension: str) -> tuple[ColumnElement, ColumnElement, object]:
         joined = service_order.outerjoin(_station, _station.c.id == service_order.c.station_id)
         return service_order.c.station_id, _station.c.name, joined
     if dimension == "team":
-        joined = _with_member.outerjoin(team, team.c.id == _team_key)
+        joined = ORDERS_WITH_MEMBER.outerjoin(team, team.c.id == ORDER_TEAM)
         accepted = service_order.c.accepted_at.is_not(None)
-        return _team_key, case((_team_key.is_not(None), team.c.name), (accepted, "个人接单（未加入队伍）")), joined
+        return ORDER_TEAM, case((ORDER_TEAM.is_not(None), team.c.name), (accepted, "个人接单（未加入队伍）")), joined
     raise ValueError(f"unknown dimension {dimension!r}")
 
 
@@ -505,7 +485,7 @@ def satisfaction_by(
             orders,
             func.sum(case((service_order.c.status.in_(COMPLETED_STATUSES), 1), else_=0)).label("completed"),
             func.sum(case((_rated, 1), else_=0)).label("rated"),
-            func.sum(case((service_order.c.rating.between(satisfied_rating, _HIGH), 1), else_=0)).label("satisfied"),
+            func.sum(case((satisfied(service_order.c.rating, satisfied_rating), 1), else_=0)).label("satisfied"),
         )
         .select_from(joined)
         .where(and_(*where))
@@ -646,7 +626,7 @@ def breakdown(
             func.sum(case((overdue_clause(now), 1), else_=0)).label("overdue"),
             func.sum(case((service_order.c.status.in_(COMPLETED_STATUSES), 1), else_=0)).label("completed"),
             func.sum(case((_rated, 1), else_=0)).label("rated"),
-            func.sum(case((service_order.c.rating.between(satisfied_rating, _HIGH), 1), else_=0)).label("satisfied"),
+            func.sum(case((satisfied(service_order.c.rating, satisfied_rating), 1), else_=0)).label("satisfied"),
         )
         .where(where)
         .group_by(key)
@@ -669,8 +649,8 @@ def order_list(conn: Connection, scope: Scope, filters: Filters, page: OrderFilt
     ``station_name``, ``team_name``, the step times, ``closed_at``, ``rating``, ``rating_comment``,
     ``redispatch_count``, ``close_reason``. Names and phones are personal data: mask them on screen."""
     joined, names = _names()
-    joined = joined.outerjoin(_members, _members.c.id == service_order.c.volunteer_id).outerjoin(
-        team, team.c.id == _team_key
+    joined = joined.outerjoin(ORDER_MEMBERS, ORDER_MEMBERS.c.id == service_order.c.volunteer_id).outerjoin(
+        team, team.c.id == ORDER_TEAM
     )
     steps = [service_order.c[step.at] for step in order_flow().steps]
     stmt = (
@@ -708,26 +688,27 @@ def order_cube(
 ) -> pd.DataFrame:
     """The orders of the global filters (and of ``station`` when given) read once, grouped by ``status``,
     ``team_id`` (the order's team, see DEFINITIONS["team"]; NULL for none) and ``rating`` (as given): per
-    group the sums of :func:`_flow_sums` (``rated`` is either 0 or all the group's ``orders``) and
-    ``overdue`` (as of ``now``, 超时 and 超期未评价 alike).
+    group the sums of ``dashboard.summaries.definitions.order_flow_sums`` (``rated`` is either 0 or all the
+    group's ``orders``) and ``overdue`` (as of ``now``, 超时 and 超期未评价 alike).
+
+    Without a station, the whole months before the recent ones come from the order status summaries
+    (``queries.summaries.order_cube``: DEFINITIONS["summarised"]); a station's orders are read from
+    ``service_order`` alone (a few thousand a year, through its station index).
 
     The page derives from it, in pandas, the status summary, the overdue counts per status and the option
     counts of the step, team and rated filters (:func:`cube_summary`, :func:`cube_overdue`,
     :func:`facet_counts`) instead of reading the orders again for each. It stays small: 1,253 rows for a
     year of the city demo. By station it would not (11,158 rows for the busiest district's half-year, no
     faster than separate queries): the station picker's counts are :func:`station_counts`."""
-    keys = [service_order.c.status.label("status"), _team_key.label("team_id"), service_order.c.rating.label("rating")]
-    stmt = (
-        select(*keys, *_flow_sums(satisfied_rating), func.sum(case((_overdue(now), 1), else_=0)).label("overdue"))
-        .select_from(_with_member)
-        .where(_station_orders(scope, filters, station))
-        .group_by(*keys)
-    )
+    if station is None:
+        stmt = summaries.order_cube(conn, scope, filters, satisfied_rating, now)
+    else:
+        stmt = summaries.order_cube_live(_station_orders(scope, filters, station), satisfied_rating, now)
     df = frame(conn, stmt)
     return _ints(df, [c for c in df.columns if c not in _CUBE_KEYS])
 
 
-_CUBE_KEYS = ("status", "team_id", "rating")
+_CUBE_KEYS = summaries.ORDER_CUBE_KEYS
 
 
 def cube_rows(cube: pd.DataFrame, page: OrderFilters) -> pd.DataFrame:
@@ -748,7 +729,7 @@ def cube_rows(cube: pd.DataFrame, page: OrderFilters) -> pd.DataFrame:
 
 
 def cube_summary(cube: pd.DataFrame, page: OrderFilters) -> pd.DataFrame:
-    """Per current status, the orders of the page filters: ``status`` and the sums of :func:`_flow_sums`, by
+    """Per current status, the orders of the page filters: ``status`` and the sums of ``order_flow_sums``, by
     status (NULL last), from an :func:`order_cube` result."""
     sums = [c for c in cube.columns if c not in (*_CUBE_KEYS, "overdue")]
     rows = cube_rows(cube, page).groupby("status", dropna=False)[sums].sum()

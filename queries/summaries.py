@@ -36,6 +36,16 @@ to ``volunteer`` at any time, except that the volunteer's county, township, unit
 are those of the last refresh for the months it summarised (a volunteer changed in place is seen at
 the next full refresh), and that, like the other figures here, they count the counties of the region
 table only.
+
+The orders page's cube (:func:`order_cube`: orders per current status, team and rating with the flow's
+sums) is read like the activities: whole months before the recent ones (``definitions.order_recent_from``)
+from ``dash.order_status_county_months``, or ``dash.order_status_months`` with a township or category
+filter, with the orders of those months above the summary's ``through_id``; the rest from
+``service_order``. So it equals a read of ``service_order`` at any time for new orders and for every
+change in the recent months; an older order moved on, rated or given to another team in place (or a
+volunteer who joined another team) shows up at the next full refresh (nightly in production). Overdue
+orders are counted as of the moment asked, exactly: the summaries keep when a wait began whenever it
+began after the month the order was placed in (:func:`definitions.late_waiting_since`).
 """
 
 from __future__ import annotations
@@ -63,15 +73,21 @@ from sqlalchemy import (
 )
 
 from dashboard.errors import SummaryMissing
+from dashboard.order_flow import order_flow
 from dashboard.scope import Scope
 from dashboard.summaries.definitions import (
     ACTIVITY_PLACE,
     MATERIALS,
+    ORDER_TEAM,
+    ORDERS_WITH_MEMBER,
     activity_counts,
     activity_recent_from,
     in_region,
     month_key,
     month_start,
+    order_flow_sums,
+    order_recent_from,
+    satisfied,
     service_hours,
 )
 from dashboard.summaries.tables import (
@@ -80,13 +96,24 @@ from dashboard.summaries.tables import (
     activity_days,
     activity_unit_months,
     order_months,
+    order_status_county_months,
+    order_status_months,
     refresh_state,
     volunteer_area_months,
     volunteer_hours_months,
     volunteer_hours_unit_months,
     volunteer_unit_months,
 )
-from queries.common import activity, any_of, area_clause, month_of, scope_clause, service_order, volunteer
+from queries.common import (
+    activity,
+    any_of,
+    area_clause,
+    month_of,
+    overdue_clause,
+    scope_clause,
+    service_order,
+    volunteer,
+)
 from queries.common import month_start as sql_month_start
 
 if TYPE_CHECKING:
@@ -111,6 +138,7 @@ DEFINITIONS = {
 ACTIVITY_KEYS = (*ACTIVITY_PLACE, "month", "content_area")
 VOLUNTEER_KEYS = ("county_code", "township_code", "unit_id", "month")
 ORDER_KEYS = ("county_code", "township_code", "category")
+ORDER_CUBE_KEYS = ("status", "team_id", "rating")  # the groups of order_cube
 HOURS_KEYS = (
     "volunteer_id",
     "month",
@@ -496,3 +524,81 @@ def activities_held(
         .having(func.sum(both.c.activities) > 0)
         .subquery("held")
     )
+
+
+def order_cube_live(where: ColumnElement[bool], satisfied_rating: int, now: dt.datetime) -> Select:
+    """The orders of ``where`` read from ``service_order`` (joined to their team's members), per ``status``,
+    ``team_id`` (``definitions.ORDER_TEAM``) and ``rating``: the sums of ``definitions.order_flow_sums`` and
+    ``overdue`` (as of ``now``, 超时 and 超期未评价 alike)."""
+    o = service_order.c
+    keys = [column.label(name) for column, name in zip((o.status, ORDER_TEAM, o.rating), ORDER_CUBE_KEYS, strict=True)]
+    late = or_(overdue_clause(now), overdue_clause(now, actionable=False))
+    sums = [value.label(name) for name, value in order_flow_sums(satisfied_rating).items()]
+    return (
+        select(*keys, *sums, func.sum(case((late, 1), else_=0)).label("overdue"))
+        .select_from(ORDERS_WITH_MEMBER)
+        .where(where)
+        .group_by(*keys)
+    )
+
+
+def _overdue_summarised(table, now: dt.datetime) -> ColumnElement:
+    """The ``waiting`` orders of an order status summary's row overdue as of ``now``: all of them when the row
+    keeps no wait start (each wait began in the order's month, which the reader takes only once the longest
+    limit has passed since its end), else all or none as its ``waiting_since`` is past the status's limit
+    (assets/order_flow.yaml, as ``queries.common.overdue_clause``)."""
+    s = table.c
+    waits = order_flow().waits.values()
+    past = [and_(s.status == w.status, s.waiting_since < now - dt.timedelta(minutes=w.overdue_minutes)) for w in waits]
+    return case((or_(s.waiting_since.is_(None), *past), s.waiting), else_=0)
+
+
+def order_cube(conn: Connection, scope: Scope, filters: Filters, satisfied_rating: int, now: dt.datetime) -> Select:
+    """The orders of the global filters per ``status``, ``team_id`` and ``rating`` with the sums of
+    :func:`order_cube_live` (what ``queries.orders.order_cube`` reads), from the order status summaries.
+
+    The whole months of the period before ``definitions.order_recent_from`` of the last refresh (and ended
+    before ``now`` less the longest overdue limit) come from ``dash.order_status_county_months``, or with a
+    township or category filter from ``dash.order_status_months``; the rest of the period (its partial
+    months, the recent months) and the orders of those months above the summary's ``through_id`` from
+    ``service_order``, in one read. Overdue is counted as of ``now`` from the summaries' wait starts
+    (:func:`_overdue_summarised`).
+    """
+    start, stop = filters.start, filters.end + _DAY
+    first = start if start.day == 1 else _next_month(start)  # the period's whole months: [first, last)
+    longest = dt.timedelta(minutes=max(w.overdue_minutes for w in order_flow().waits.values()))
+    last = min(
+        month_start(stop), order_recent_from(_refreshed(conn, "order_status").date()), month_start(now - longest)
+    )
+    o = service_order.c
+    chosen = [area_clause(service_order, scope, filters)]
+    if filters.category:
+        chosen.append(o.category == filters.category)
+
+    def within(a: dt.date, b: dt.date) -> ColumnElement[bool]:
+        return and_(o.placed_at >= _moment(a), o.placed_at < _moment(b))
+
+    if first >= last:
+        return order_cube_live(and_(*chosen, within(start, stop)), satisfied_rating, now)
+    table = order_status_months if filters.township or filters.category else order_status_county_months
+    s = table.c
+    summarised = [area_clause(table, scope, filters), s.month >= month_key(first), s.month < month_key(last)]
+    if filters.category:
+        summarised.append(s.category == filters.category)
+    sums = [
+        func.sum(case((satisfied(s.rating, satisfied_rating), s.orders), else_=0) if name == "satisfied" else s[name])
+        for name in order_flow_sums(satisfied_rating)
+    ]
+    keys = [s[k] for k in ORDER_CUBE_KEYS]
+    summary = select(*keys, *sums, func.sum(_overdue_summarised(table, now))).where(*summarised).group_by(*keys)
+    # the partial and recent months, and the orders the summary has not seen (placed since its refresh)
+    unseen = and_(within(first, last), o.id.between(_through(conn, "order_status") + 1, _ID_CEILING))
+    live = order_cube_live(
+        and_(*chosen, or_(unseen, *(within(a, b) for a, b in ((start, first), (last, stop)) if a < b))),
+        satisfied_rating,
+        now,
+    )
+    both = union_all(live, summary).subquery("cube_parts")
+    columns = [both.c[k] for k in ORDER_CUBE_KEYS]
+    sums = [func.sum(c).label(c.name) for c in both.c if c.name not in ORDER_CUBE_KEYS]
+    return select(*columns, *sums).group_by(*columns)

@@ -22,7 +22,7 @@ from dashboard.models import Base
 from dashboard.scope import Scope
 from dashboard.summaries import storage
 from dashboard.summaries.__main__ import main
-from dashboard.summaries.refresh import refresh
+from dashboard.summaries.refresh import SUMMARIES, refresh
 from dashboard.summaries.storage import summary_file
 from queries import overview, summaries
 from queries.common import TABLES
@@ -158,7 +158,7 @@ def test_rows_of_today_count_at_once_and_old_dates_from_the_next_refresh(own_db)
     after = _read(own_db, lambda c: (_registered(c, today.isoformat()), _held(c, this_year, today.isoformat())))
     assert after == ({**before[0], A: before[0][A] + 2}, before[1] + 2)
 
-    unchanged = {"volunteers": "unchanged", "activities": "unchanged", "orders": "unchanged", "hours": "unchanged"}
+    unchanged = {s.name: "unchanged" for s in SUMMARIES}
     assert {o.name: o.how for o in refresh(own_db)} == unchanged
     assert _read(own_db, lambda c: (_registered(c, today.isoformat()), _held(c, this_year, today.isoformat()))) == after
 

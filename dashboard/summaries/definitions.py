@@ -11,6 +11,9 @@ the table's key. The refresh deletes the table's rows from that date on and inse
   (:data:`ACTIVITY_COUNTS`: materials, upload, theory lecture, participants; :func:`activity_content_months`),
   rolled up without the content area (:func:`activity_unit_months`);
 - orders placed: per county, township, category and month of ``placed_at`` (:func:`order_months`);
+- orders by current status: per county, township, category, month of ``placed_at``, status, team and rating,
+  with what each order counts for on the orders page (:func:`order_flow_sums`; :func:`order_status_months`),
+  rolled up without the township and category (:func:`order_status_county_months`);
 - service hours: per volunteer, month of ``served_on`` and the service row's county, with the volunteer's
   county, township, unit, team and in-service party flag (:func:`volunteer_hours_months`), rolled up
   without the volunteer and team (:func:`volunteer_hours_unit_months`).
@@ -23,11 +26,13 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 
-from dashboard.summaries.tables import ACTIVITY_COUNTS
+from dashboard.order_flow import order_flow
+from dashboard.summaries.tables import ACTIVITY_COUNTS, ORDER_SUMS
 from dashboard.summaries.tables import activity_content_months as content_months
+from dashboard.summaries.tables import order_status_months as status_months
 from dashboard.summaries.tables import volunteer_hours_months as hours_months
 from dashboard.summaries.tables import volunteer_unit_months as unit_months
-from queries.common import TABLES, activity, month_of, region, service_order, volunteer
+from queries.common import RATING_RANGE, TABLES, activity, month_of, region, service_order, volunteer
 
 service_hours = TABLES["service_hours"]
 # The volunteer's columns copied beside each volunteer's hours (``volunteer.county_code`` under another name:
@@ -153,6 +158,109 @@ def order_months(since: dt.date | None) -> Select:
     if since is not None:
         stmt = stmt.where(service_order.c.placed_at >= dt.datetime.combine(month_start(since), dt.time.min))
     return stmt
+
+
+# The team of an order: the team that took it, else the team of the volunteer who took it. Only
+# volunteers in a team can give one, so only they are joined: PostgreSQL then hashes the members
+# (a third of the volunteers in the city demo), not every volunteer (bench/query_fixes.md).
+ORDER_MEMBERS = select(volunteer.c.id, volunteer.c.team_id).where(volunteer.c.team_id.is_not(None)).subquery("members")
+ORDER_TEAM = func.coalesce(service_order.c.team_id, ORDER_MEMBERS.c.team_id)
+ORDERS_WITH_MEMBER = service_order.outerjoin(ORDER_MEMBERS, ORDER_MEMBERS.c.id == service_order.c.volunteer_id)
+
+
+def rated(rating: ColumnElement) -> ColumnElement[bool]:
+    """A rating column holds a rating of the range (1–5): the order was rated."""
+    return rating.between(*RATING_RANGE)
+
+
+def satisfied(rating: ColumnElement, satisfied_rating: int) -> ColumnElement[bool]:
+    """A rating column holds a satisfied rating: ``satisfied_rating`` or more, within the range."""
+    return rating.between(satisfied_rating, RATING_RANGE[1])
+
+
+def order_waiting_since() -> ColumnElement:
+    """The time an order's current wait began (per status, from assets/order_flow.yaml); NULL when not waiting."""
+    waits = order_flow().waits.values()
+    return case(*((service_order.c.status == w.status, service_order.c[w.since]) for w in waits))
+
+
+def order_flow_sums(satisfied_rating: int | None) -> dict[str, ColumnElement]:
+    """The sums over a group of orders, by name: ``orders``, ``reached_<step>`` for each step of order_flow.yaml
+    (orders whose step time is set), ``rated`` (a rating of 1–5), ``satisfied`` (a rating of ``satisfied_rating``
+    or more; left out when None: the summaries keep the rating instead), ``reversed_<duration>`` for each
+    duration (both times set, the end before the start: left out of the step times)."""
+    o = service_order.c
+    sums = {
+        "orders": func.count(),
+        **{f"reached_{step.code}": func.count(o[step.at]) for step in order_flow().steps},
+        "rated": func.sum(case((rated(o.rating), 1), else_=0)),
+    }
+    if satisfied_rating is not None:
+        sums["satisfied"] = func.sum(case((satisfied(o.rating, satisfied_rating), 1), else_=0))
+    for d in order_flow().durations.values():
+        sums[f"reversed_{d.key}"] = func.sum(case((o[d.end] < o[d.start], 1), else_=0))
+    return sums
+
+
+def late_waiting_since() -> ColumnElement:
+    """:func:`order_waiting_since` when the wait began after the month the order was placed in, else NULL.
+
+    An order whose wait began within its month is overdue for good from that month's end plus the longest
+    limit of order_flow.yaml (unless it moves on): the summaries count those as ``waiting`` alone, and keep
+    the start of the few other waits (~0.5 % of a year's orders in the city demo), so that the readers
+    tell which are overdue at any time.
+    """
+    since = order_waiting_since()
+    return case((month_of(since) > month_of(service_order.c.placed_at), since))
+
+
+def order_status_months(since: dt.date | None) -> Select:
+    """Orders per county, township, category, month (``'YYYY-MM'``) of ``placed_at``, current status, team
+    (:data:`ORDER_TEAM`), rating and :func:`late_waiting_since`, with each of :func:`order_flow_sums` (but
+    ``satisfied``: the rating is kept) and ``waiting`` (in a waiting status with the time its wait began)
+    summed.
+
+    An order's status, step times, rating and team change in place for days after it is placed, which only
+    the rebuild of its month sees (``order_recent_from``, and the nightly full refresh for older months).
+    """
+    o = service_order.c
+    month, late = month_of(o.placed_at), late_waiting_since()  # one object each: the same SQL in the GROUP BY
+    keys = (o.county_code, o.township_code, o.category, month, o.status, ORDER_TEAM, o.rating, late)
+    names = (*(key.name for key in keys[:3]), "month", "status", "team_id", "rating", "waiting_since")
+    sums = {**order_flow_sums(None), "waiting": func.count(order_waiting_since())}
+    stmt = (
+        select(*(key.label(name) for key, name in zip(keys, names, strict=True)))
+        .add_columns(*(value.label(name) for name, value in sums.items()))
+        .select_from(ORDERS_WITH_MEMBER)
+        .group_by(*keys)
+    )
+    if since is not None:
+        stmt = stmt.where(o.placed_at >= dt.datetime.combine(month_start(since), dt.time.min))
+    return stmt
+
+
+def order_status_county_months(since: dt.date | None) -> Select:
+    """:func:`order_status_months` summed per county, month, status, team, rating and late wait start (what the
+    orders page reads without a township or category filter: ~25 times fewer rows)."""
+    s = status_months.c
+    keys = (s.county_code, s.month, s.status, s.team_id, s.rating, s.waiting_since)
+    stmt = select(*keys, *(func.sum(s[name]).label(name) for name in ORDER_SUMS)).group_by(*keys)
+    if since is not None:
+        stmt = stmt.where(s.month >= month_key(since))
+    return stmt
+
+
+def order_recent_from(today: dt.date) -> dt.date:
+    """The first day of the orders a refresh on ``today`` leaves recent: :func:`activity_recent_from`'s rule
+    (the month of the refresh and the one before), which the readers take from ``service_order`` itself.
+
+    The platform moves an order on (status, step times, team, rating) after it is placed: in the demo
+    (``dashboard.demo.pace``, the feeder and the builder alike) its last change comes a day after placing
+    at the median, 5 days at the 99th percentile, 11 days at the 99.9th and 48 days at most (bench_city,
+    the orders of January to September 2026). A month stays recent for at least 28 days, so all but about
+    one in a thousand changes fall within; the nightly full refresh brings in the rest.
+    """
+    return activity_recent_from(today)
 
 
 def volunteer_hours_months(since: dt.date | None) -> Select:

@@ -9,15 +9,15 @@ rows above ``through_id`` are exactly those the summary has not counted: ``queri
 them). When rows have disappeared from the source (the count does not add up), or with ``full=True``,
 the summary is rebuilt whole. Rows changed in place (a volunteer moved to another unit) are only
 seen by a full rebuild, which is why production also runs one every night (README). The activities
-are the exception for their recent rows (``Summary.recent``: the month of the refresh and the one
-before): the platform sets an activity's materials and upload after it was held, without an
-``updated_at``, so the readers take those months from ``activity`` itself (``queries.summaries``), and
-the first refresh after they stop being recent rebuilds them from the platform's rows as they are then
-(from the previous refresh's recent start). Running a refresh twice changes nothing the second time.
-Everything happens in one transaction, and on PostgreSQL under an advisory lock, so a reader sees the
-old summaries or the new ones, never half of each. Afterwards, on PostgreSQL, the tables it rewrote
-are vacuumed (``storage.vacuum_analyze``): every refresh deletes and re-inserts the latest months,
-and the dead rows would pile up where autovacuum is off.
+and the orders by status are the exception for their recent rows (``Summary.recent``: the month of the
+refresh and the one before): the platform sets an activity's materials and upload after it was held, and
+moves an order on through its steps after it was placed, so the readers take those months from the
+platform's table itself (``queries.summaries``), and the first refresh after they stop being recent
+rebuilds them from the platform's rows as they are then (from the previous refresh's recent start).
+Running a refresh twice changes nothing the second time. Everything happens in one transaction, and on
+PostgreSQL under an advisory lock, so a reader sees the old summaries or the new ones, never half of each.
+Afterwards, on PostgreSQL, the tables it rewrote are vacuumed (``storage.vacuum_analyze``): every refresh
+deletes and re-inserts the latest months, and the dead rows would pile up where autovacuum is off.
 """
 
 from __future__ import annotations
@@ -99,6 +99,17 @@ SUMMARIES = (
         "placed_at",
         d.month_start,
         (Step(t.order_months, d.order_months, "month", d.month_key),),
+    ),
+    Summary(
+        "order_status",
+        service_order,
+        "placed_at",
+        d.month_start,
+        (
+            Step(t.order_status_months, d.order_status_months, "month", d.month_key),
+            Step(t.order_status_county_months, d.order_status_county_months, "month", d.month_key, from_source=False),
+        ),
+        recent=d.order_recent_from,
     ),
     Summary(
         "hours",

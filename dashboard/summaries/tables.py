@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy import DDL, Boolean, Column, Date, DateTime, Float, Index, Integer, MetaData, String, Table, event
 
+from dashboard.order_flow import order_flow
+
 SCHEMA = "dash"
 metadata = MetaData(schema=SCHEMA)
 
@@ -79,6 +81,41 @@ order_months = Table(
     Column("orders", Integer, nullable=False),
     Index("ix_order_months_month", "month"),
 )
+
+# What the order status summaries sum per group (each order's share is definitions.order_flow_sums): the orders,
+# those that reached each step of assets/order_flow.yaml, rated, with each step time reversed, and waiting.
+ORDER_SUMS = (
+    "orders",
+    *(f"reached_{step.code}" for step in order_flow().steps),
+    "rated",
+    *(f"reversed_{key}" for key in order_flow().durations),
+    "waiting",
+)
+
+
+def _order_status_months(name: str, *columns: Column) -> Table:
+    """An order status summary: per county, ``columns``, month of ``placed_at``, current status, team
+    (definitions.ORDER_TEAM), rating and late wait start (definitions.late_waiting_since), the sums of
+    :data:`ORDER_SUMS`."""
+    return Table(
+        name,
+        metadata,
+        Column("county_code", String(6)),
+        *columns,
+        Column("month", String(7), nullable=False),  # 'YYYY-MM' of placed_at
+        Column("status", String(16)),
+        Column("team_id", Integer),
+        Column("rating", Integer),
+        Column("waiting_since", DateTime),
+        *(Column(total, Integer, nullable=False) for total in ORDER_SUMS),
+        Index(f"ix_{name}_month_county", "month", "county_code"),
+    )
+
+
+order_status_months = _order_status_months(
+    "order_status_months", Column("township_code", String(9)), Column("category", String(20))
+)
+order_status_county_months = _order_status_months("order_status_county_months")
 
 volunteer_hours_months = Table(
     "volunteer_hours_months",
