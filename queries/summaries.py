@@ -82,11 +82,13 @@ from dashboard.summaries.definitions import (
     ORDERS_WITH_MEMBER,
     activity_counts,
     activity_recent_from,
+    band_ends,
     in_region,
     month_key,
     month_start,
     order_flow_sums,
     order_recent_from,
+    points_band,
     satisfied,
     service_hours,
 )
@@ -100,6 +102,8 @@ from dashboard.summaries.tables import (
     order_status_months,
     refresh_state,
     volunteer_area_months,
+    volunteer_grade_county_months,
+    volunteer_grade_months,
     volunteer_hours_months,
     volunteer_hours_unit_months,
     volunteer_unit_months,
@@ -133,6 +137,10 @@ DEFINITIONS = {
         "服务时长取自看板的汇总表，并补上汇总之后新增的记录（含补录的旧日期记录），与平台记录一致；"
         "已汇总月份中志愿者的所属区县、乡镇、站所、队伍和在职党员身份以汇总时的登记为准，"
         "平台修改后在下一次全部重算（每晚）后更新。"
+    ),
+    "graded": (
+        "星级与积分取自看板的汇总表，为最近一次汇总时（定时更新，生产环境每 10 分钟一次，每次全部重算）平台登记的数值，"
+        "平台之后的调整在下一次汇总后计入；汇总当月及以后注册的志愿者直接取平台当前数值。"
     ),
 }
 ACTIVITY_KEYS = (*ACTIVITY_PLACE, "month", "content_area")
@@ -220,6 +228,55 @@ def registered(
         volunteer.c.registered_on <= filters.end,
     )
     return _summed([summarised, recent], keys, "volunteers")
+
+
+def graded(
+    conn: Connection, scope: Scope, filters: Filters, bounds: Sequence[int], *, summarised: bool = True
+) -> Subquery:
+    """Volunteers registered by ``filters.end`` in scope and area, per ``county_code``, ``star_level`` and points
+    ``band`` of ``bounds`` (``definitions.points_band``): a subquery with those and ``volunteers``.
+
+    As :func:`registered`: the months before the last refresh's (and the period end's) from
+    ``dash.volunteer_grade_county_months`` (``dash.volunteer_grade_months`` with a township filter), with the
+    star levels and points the platform had at that refresh (the summary is rebuilt whole at every refresh);
+    the volunteers registered since from ``volunteer``, with their current ones. A summarised band that is not
+    one of ``bounds``' (volunteers.yaml changed since the refresh) gets band -1: the caller then asks again with
+    ``summarised=False``, which reads every volunteer from ``volunteer``.
+    """
+    keys = ("county_code", "star_level", "band")
+    live = select(
+        volunteer.c.county_code,
+        volunteer.c.star_level,
+        points_band(volunteer.c.points, bounds).label("band"),
+        literal(1).label("n"),
+    ).where(
+        area_clause(volunteer, scope, filters),
+        in_region(volunteer.c.county_code),
+        volunteer.c.registered_on <= filters.end,
+    )
+    if not summarised:
+        return _summed([live], keys, "volunteers")
+    boundary = min(month_start(filters.end), month_start(_refreshed(conn, "grades").date()))
+    table = volunteer_grade_months if filters.township else volunteer_grade_county_months
+    s = table.c
+    band = case(
+        *(
+            (and_(_is(s.points_from, low), _is(s.points_below, high)), i)
+            for i, (low, high) in enumerate(band_ends(bounds))
+        ),
+        else_=-1,
+    )
+    summed = select(s.county_code, s.star_level, band.label("band"), s.volunteers.label("n")).where(
+        area_clause(table, scope, filters),
+        in_region(s.county_code),
+        s.month < month_key(boundary),
+    )
+    return _summed([summed, live.where(volunteer.c.registered_on >= boundary)], keys, "volunteers")
+
+
+def _is(column: ColumnElement, value: int | None) -> ColumnElement[bool]:
+    """``column`` holds ``value`` (IS NULL for None)."""
+    return column.is_(None) if value is None else column == value
 
 
 def held(conn: Connection, scope: Scope, filters: Filters) -> Subquery:

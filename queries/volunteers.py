@@ -5,7 +5,8 @@ Units of a drill-down level (``county``, ``township`` or ``station``) each get o
 :data:`DEFINITIONS` (``{name}`` placeholders are targets of assets/targets.yaml). The registered count
 and the population share are the overview's (``queries.overview.DEFINITIONS``), both counted by
 ``queries.summaries.registered``; service hours through ``queries.summaries.served`` (per volunteer before
-counting the volunteers who served). Star levels and points bands come from one scan (:func:`grades`).
+counting the volunteers who served). Star levels and points bands come from one read (:func:`grades`), from
+the summaries as of their last refresh (``queries.summaries.graded``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ team = TABLES["team"]
 LEVELS = ("county", "township", "station")
 
 SERVED = summaries.DEFINITIONS["served"]  # what the summary means for every hours figure
+GRADED = summaries.DEFINITIONS["graded"]  # and for the star levels and points
 DEFINITIONS = {
     "volunteers": overview.DEFINITIONS["volunteers"],
     "population": (
@@ -48,8 +50,8 @@ DEFINITIONS = {
     "light": "与目标相比：达到目标为绿灯，达到目标的 {amber_from} 以上为黄灯，其余为红灯；缺少数据为灰色。",
     "trend": "每月月底已注册的志愿者累计人数占常住人口的比例（按志愿者所属区县）。",
     "monthly_hours": "每月的志愿服务时长（小时），分全部志愿者与在职党员志愿者。" + SERVED,
-    "stars": "截至所选时间段结束日已注册的志愿者按星级（0–5 星）的人数分布；星级由平台按服务时长与评价评定。",
-    "points": "截至所选时间段结束日已注册的志愿者按积分区间的人数分布。",
+    "stars": "截至所选时间段结束日已注册的志愿者按星级（0–5 星）的人数分布；星级由平台按服务时长与评价评定。" + GRADED,
+    "points": "截至所选时间段结束日已注册的志愿者按积分区间的人数分布。" + GRADED,
     "top_volunteers": "所选时间段内志愿服务时长最多的志愿者（姓名按权限脱敏）。" + SERVED,
     "top_teams": "所选时间段内队员志愿服务时长之和最多的志愿服务队伍。" + SERVED,
     "team_matrix": (
@@ -250,22 +252,25 @@ def _county_name():
 
 
 def grades(conn: Connection, scope: Scope, filters: Filters, bounds: tuple[int, ...]) -> pd.DataFrame:
-    """Registered volunteers per county, star and points band, in one scan of ``volunteer``: ``county_code``,
-    ``county_name``, ``star_level``, ``band``, ``volunteers`` (what :func:`star_levels` and
-    :func:`points_bands` sum up).
+    """Registered volunteers per county, star and points band: ``county_code``, ``county_name``, ``star_level``,
+    ``band``, ``volunteers`` (what :func:`star_levels` and :func:`points_bands` sum up).
 
     ``band`` is 0 below ``bounds[0]``, i for ``bounds[i-1] <= points < bounds[i]``, len(bounds) from the last
-    bound. Star level and points are the platform's current values (columns it updates in place), so they
-    are read from ``volunteer`` itself, not from a summary that would keep old values until a full refresh.
+    bound. The platform updates star levels and points in place: they are those of the last refresh of the
+    summaries (rebuilt whole at each, every 10 minutes in production) for the volunteers registered before its
+    month, the current ones for the volunteers registered since (``queries.summaries.graded``). When the
+    summary was cut with other bounds (volunteers.yaml changed since the refresh), every volunteer is read
+    from ``volunteer`` instead, with the current values.
     """
-    points = func.coalesce(volunteer.c.points, 0)
-    band = case(*((points < bound, i) for i, bound in enumerate(bounds)), else_=len(bounds)).label("band")
-    counts = (
-        select(volunteer.c.county_code, volunteer.c.star_level, band, func.count().label("volunteers"))
-        .where(area_clause(volunteer, scope, filters), volunteer.c.registered_on <= filters.end)
-        .group_by(volunteer.c.county_code, volunteer.c.star_level, band)
-        .subquery("grades")
-    )
+    df = _named_grades(conn, summaries.graded(conn, scope, filters, bounds))
+    if (df["band"] < 0).any():
+        df = _named_grades(conn, summaries.graded(conn, scope, filters, bounds, summarised=False))
+    return df
+
+
+def _named_grades(conn: Connection, counts: Subquery) -> pd.DataFrame:
+    """The grade ``counts`` (``county_code``, ``star_level``, ``band``, ``volunteers``) with the county's name,
+    in key order."""
     county, name = _county_name()
     stmt = (
         select(counts.c.county_code, name, counts.c.star_level, counts.c.band, counts.c.volunteers)

@@ -112,6 +112,14 @@ def test_stars_and_points(conn: Connection) -> None:
         (A, 4): 1,
         (B, 3): 1,
     }
+    # bounds other than the summary's (volunteers.yaml's): every volunteer counted from the platform's rows
+    other = volunteers.points_bands(volunteers.grades(conn, ALL, PERIOD, (200, 1000)))
+    assert {(r.county_code, r.band): r.volunteers for r in other.itertuples()} == {
+        (A, 0): 2,
+        (A, 1): 1,
+        (A, 2): 1,
+        (B, 2): 1,
+    }
 
 
 def test_top_lists(conn: Connection) -> None:

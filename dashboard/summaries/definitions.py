@@ -16,7 +16,10 @@ the table's key. The refresh deletes the table's rows from that date on and inse
   rolled up without the township and category (:func:`order_status_county_months`);
 - service hours: per volunteer, month of ``served_on`` and the service row's county, with the volunteer's
   county, township, unit, team and in-service party flag (:func:`volunteer_hours_months`), rolled up
-  without the volunteer and team (:func:`volunteer_hours_unit_months`).
+  without the volunteer and team (:func:`volunteer_hours_unit_months`);
+- star levels and points: volunteers per county, township, month of ``registered_on``, star level and points
+  band (:func:`points_band`, bounds of volunteers.yaml) as the platform has them at the refresh
+  (:func:`volunteer_grade_months`), rolled up without the township (:func:`volunteer_grade_county_months`).
 """
 
 from __future__ import annotations
@@ -24,14 +27,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, literal, null, or_, select
 
 from dashboard.order_flow import order_flow
 from dashboard.summaries.tables import ACTIVITY_COUNTS, ORDER_SUMS
 from dashboard.summaries.tables import activity_content_months as content_months
 from dashboard.summaries.tables import order_status_months as status_months
+from dashboard.summaries.tables import volunteer_grade_months as grade_months
 from dashboard.summaries.tables import volunteer_hours_months as hours_months
 from dashboard.summaries.tables import volunteer_unit_months as unit_months
+from dashboard.volunteering import volunteering
 from queries.common import RATING_RANGE, TABLES, activity, month_of, region, service_order, volunteer
 
 service_hours = TABLES["service_hours"]
@@ -303,4 +308,61 @@ def volunteer_hours_unit_months(since: dt.date | None) -> Select:
     ).group_by(*keys)
     if since is not None:
         stmt = stmt.where(hours_months.c.month >= month_key(since))
+    return stmt
+
+
+def _per_band(points: ColumnElement, bounds: Sequence[int], values: Sequence[int | None]) -> ColumnElement:
+    """``values[i]`` for the points (NULL as 0) of band i of ``bounds`` (see :func:`points_band`); None is NULL."""
+    value = func.coalesce(points, 0)
+    chosen = [null() if v is None else literal(v, Integer) for v in values]
+    return case(*((value < bound, chosen[i]) for i, bound in enumerate(bounds)), else_=chosen[-1])
+
+
+def points_band(points: ColumnElement, bounds: Sequence[int]) -> ColumnElement:
+    """The band of ``points`` (NULL as 0) among ``bounds``: 0 below ``bounds[0]``, i for
+    ``bounds[i-1] <= points < bounds[i]``, ``len(bounds)`` from the last bound."""
+    return _per_band(points, bounds, range(len(bounds) + 1))
+
+
+def band_ends(bounds: Sequence[int]) -> list[tuple[int | None, int | None]]:
+    """(points_from, points_below) of each band of ``bounds``, in band order (None: an open end)."""
+    return list(zip((None, *bounds), (*bounds, None), strict=True))
+
+
+def volunteer_grade_months(since: dt.date | None) -> Select:
+    """Volunteers registered per county, township, month (``'YYYY-MM'``) of ``registered_on``, star level and
+    points band of volunteers.yaml's bounds (``points_from``, ``points_below``: :func:`band_ends`), with the
+    star level and points the platform has at the refresh (it updates them in place, which is why the refresh
+    rebuilds this summary whole, ``since`` None)."""
+    bounds = volunteering().points_band_bounds
+    ends = band_ends(bounds)
+    month = month_of(volunteer.c.registered_on)
+    points_from = _per_band(volunteer.c.points, bounds, [low for low, _ in ends])
+    points_below = _per_band(volunteer.c.points, bounds, [high for _, high in ends])
+    keys = (volunteer.c.county_code, volunteer.c.township_code, volunteer.c.star_level)
+    stmt = select(
+        *keys[:2],
+        month.label("month"),
+        keys[2],
+        points_from.label("points_from"),
+        points_below.label("points_below"),
+        func.count().label("volunteers"),
+    ).group_by(*keys, month, points_from, points_below)
+    if since is not None:
+        stmt = stmt.where(volunteer.c.registered_on >= month_start(since))
+    return stmt
+
+
+def volunteer_grade_county_months(since: dt.date | None) -> Select:
+    """:func:`volunteer_grade_months` summed without the township (what views without a township filter read)."""
+    keys = (
+        grade_months.c.county_code,
+        grade_months.c.month,
+        grade_months.c.star_level,
+        grade_months.c.points_from,
+        grade_months.c.points_below,
+    )
+    stmt = select(*keys, func.sum(grade_months.c.volunteers).label("volunteers")).group_by(*keys)
+    if since is not None:
+        stmt = stmt.where(grade_months.c.month >= month_key(since))
     return stmt

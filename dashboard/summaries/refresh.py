@@ -14,10 +14,12 @@ refresh and the one before): the platform sets an activity's materials and uploa
 moves an order on through its steps after it was placed, so the readers take those months from the
 platform's table itself (``queries.summaries``), and the first refresh after they stop being recent
 rebuilds them from the platform's rows as they are then (from the previous refresh's recent start).
-Running a refresh twice changes nothing the second time. Everything happens in one transaction, and on
-PostgreSQL under an advisory lock, so a reader sees the old summaries or the new ones, never half of each.
-Afterwards, on PostgreSQL, the tables it rewrote are vacuumed (``storage.vacuum_analyze``): every refresh
-deletes and re-inserts the latest months, and the dead rows would pile up where autovacuum is off.
+The volunteers' star levels and points (``Summary.whole``), which the platform updates in place, are
+recounted whole at every refresh. Running a refresh twice changes nothing else the second time.
+Everything happens in one transaction, and on PostgreSQL under an advisory lock, so a reader sees the
+old summaries or the new ones, never half of each. Afterwards, on PostgreSQL, the tables it rewrote
+are vacuumed (``storage.vacuum_analyze``): every refresh deletes and re-inserts the latest months,
+and the dead rows would pile up where autovacuum is off.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ class Summary:
     steps: tuple[Step, ...]
     # the first day of the rows that may still change in place, given the refresh's day (None: rows never change)
     recent: Callable[[dt.date], dt.date] | None = None
+    # rebuilt whole at every refresh (any row may change in place, and the whole is cheap to recount)
+    whole: bool = False
 
 
 SUMMARIES = (
@@ -121,6 +125,23 @@ SUMMARIES = (
             Step(t.volunteer_hours_unit_months, d.volunteer_hours_unit_months, "month", d.month_key, from_source=False),
         ),
     ),
+    Summary(
+        "grades",
+        volunteer,
+        "registered_on",
+        d.month_start,
+        (
+            Step(t.volunteer_grade_months, d.volunteer_grade_months, "month", d.month_key),
+            Step(
+                t.volunteer_grade_county_months,
+                d.volunteer_grade_county_months,
+                "month",
+                d.month_key,
+                from_source=False,
+            ),
+        ),
+        whole=True,
+    ),
 )
 
 
@@ -139,7 +160,7 @@ def _plan(conn: Connection, summary: Summary, full: bool, today: dt.date) -> tup
     source = summary.source
     top, rows = conn.execute(select(func.coalesce(func.max(source.c.id), 0), func.count()).select_from(source)).one()
     state = conn.execute(select(t.refresh_state).where(t.refresh_state.c.name == summary.name)).first()
-    if full or state is None or top < state.through_id:
+    if full or summary.whole or state is None or top < state.through_id:
         return "full", None, top, rows
     added, earliest = conn.execute(
         select(func.count(), func.min(source.c[summary.dated])).where(source.c.id > state.through_id)

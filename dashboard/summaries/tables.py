@@ -163,6 +163,29 @@ for _table in (volunteer_hours_months, volunteer_hours_unit_months):
         ).execute_if(dialect="postgresql"),
     )
 
+
+def _grade_months(name: str, *columns: Column) -> Table:
+    """A summary of registered volunteers per county, ``columns``, month of ``registered_on``, star level and
+    points band, as the platform had them at the last refresh (it updates both in place, so the refresh
+    rebuilds the table whole). A band is ``points_from <= points < points_below``, NULL for an open end: the
+    bounds it was cut with (volunteers.yaml) stay readable, so a reader with other bounds can tell."""
+    return Table(
+        name,
+        metadata,
+        Column("county_code", String(6)),
+        *columns,
+        Column("month", String(7), nullable=False),  # 'YYYY-MM' of registered_on
+        Column("star_level", Integer),
+        Column("points_from", Integer),  # NULL: the lowest band
+        Column("points_below", Integer),  # NULL: the highest band
+        Column("volunteers", Integer, nullable=False),
+        Index(f"ix_{name}_county_month", "county_code", "month"),
+    )
+
+
+volunteer_grade_months = _grade_months("volunteer_grade_months", Column("township_code", String(9)))
+volunteer_grade_county_months = _grade_months("volunteer_grade_county_months")
+
 refresh_state = Table(
     "refresh_state",
     metadata,
