@@ -61,6 +61,7 @@ from sqlalchemy import (
     Integer,
     Select,
     Subquery,
+    Table,
     and_,
     case,
     cast,
@@ -106,6 +107,7 @@ from dashboard.summaries.tables import (
     volunteer_grade_months,
     volunteer_hours_months,
     volunteer_hours_unit_months,
+    volunteer_hours_years,
     volunteer_unit_months,
 )
 from queries.common import (
@@ -435,7 +437,8 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
     The service row is in scope and in the district filter; the volunteer in scope and area. With
     ``volunteer_id`` among the keys each row is one volunteer who served (count them for "active").
     The period follows :func:`_plan`: whole months from ``dash.volunteer_hours_months`` (from its roll-up
-    ``dash.volunteer_hours_unit_months`` when the keys need neither volunteer nor team) together with the
+    ``dash.volunteer_hours_unit_months`` when the keys need neither volunteer nor team; per volunteer, whole
+    years from ``dash.volunteer_hours_years`` where :func:`_by_years` says so) together with the
     rows of those months above the summary's ``through_id`` (``service_hours``' primary key), plus or minus
     the rows of the partial months' days (its county and date index), summed per key at once (grouping
     each part first would group the summary's rows twice: per volunteer they hardly shrink).
@@ -445,7 +448,7 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
         raise ValueError(f"unknown keys {sorted(unknown)}")
     plan = _plan(filters.start, filters.end + _DAY)
     per_volunteer = bool({"volunteer_id", "team_id"} & set(keys))
-    h, s = service_hours.c, (volunteer_hours_months if per_volunteer else volunteer_hours_unit_months).c
+    h = service_hours.c
     raw_columns = {
         "volunteer_id": h.volunteer_id,
         "month": month_of(h.served_on),
@@ -476,16 +479,27 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
     def within(a: dt.date, b: dt.date) -> ColumnElement[bool]:
         return and_(h.served_on >= a, h.served_on < b)
 
+    def summarised(table: Table, period: str, low: str, high: str, sign: int = 1) -> Select:
+        """The summary ``table``'s rows of the periods ``[low, high)``: the keys, ``hours`` and ``entries``
+        (negated with ``sign`` -1)."""
+        s = table.c
+        chosen = [(s.volunteer_county_code if k == "county_code" else s[k]).label(k) for k in keys]
+        sums = (s.hours, s.entries) if sign > 0 else (-s.hours, -s.entries)
+        return select(*chosen, sums[0].label("hours"), sums[1].label("entries")).where(
+            *clauses(s.county_code, s.volunteer_county_code, s.township_code), s[period] >= low, s[period] < high
+        )
+
     parts = []
     if plan.months:
-        chosen = [(s.volunteer_county_code if k == "county_code" else s[k]).label(k) for k in keys]
-        parts.append(
-            select(*chosen, s.hours, s.entries).where(
-                *clauses(s.county_code, s.volunteer_county_code, s.township_code),
-                s.month >= month_key(plan.months[0]),
-                s.month < month_key(plan.months[1]),
-            )
-        )
+        years, months, less = None, (plan.months,), None
+        if per_volunteer and "month" not in keys:
+            years, months, less = _by_years(plan.months, _refreshed(conn, "hours").date())
+        table = volunteer_hours_months if per_volunteer else volunteer_hours_unit_months
+        parts += [summarised(table, "month", month_key(a), month_key(b)) for a, b in months]
+        if years:
+            parts.append(summarised(volunteer_hours_years, "year", str(years[0]), str(years[1] + 1)))
+        if less:
+            parts.append(summarised(volunteer_hours_months, "month", month_key(less[0]), month_key(less[1]), -1))
         # the rows the summary has not seen (written since its refresh), found on the primary key
         unseen = h.id.between(_through(conn, "hours") + 1, _ID_CEILING)
         parts.append(rows(h.hours, literal(1), unseen, within(*plan.months)))
@@ -501,6 +515,30 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
         .having(func.sum(both.c.entries) > 0)
         .subquery("served")
     )
+
+
+def _by_years(
+    months: tuple[dt.date, dt.date], refreshed: dt.date
+) -> tuple[tuple[int, int] | None, tuple[tuple[dt.date, dt.date], ...], tuple[dt.date, dt.date] | None]:
+    """How :func:`served` reads the summary's whole months ``[a, b)`` per volunteer: (years, months, less) —
+    the years ``(first, last)`` from ``dash.volunteer_hours_years`` (None: none), the months left to
+    ``dash.volunteer_hours_months`` (ranges ``[a, b)``), and the months after ``b`` of the last year, taken
+    off from the monthly summary (None: none).
+
+    A year is read whole when the months start in its January or before and reach its end, or at least the
+    month of the summary's refresh (``refreshed``): its months after that hold only the rows dated in the
+    future, few to take off. So "this year" reads one row per volunteer and service county, not one per month.
+    """
+    a, b = months
+    first = a.year if a.month == 1 else a.year + 1
+    last = (b - _DAY).year
+    if b.month != 1 and b <= month_start(refreshed):  # the last year stops before the refresh's month
+        last -= 1
+    if first > last:
+        return None, (months,), None
+    start, end = dt.date(first, 1, 1), dt.date(last + 1, 1, 1)
+    monthly = tuple((lo, hi) for lo, hi in ((a, start), (end, b)) if lo < hi)
+    return (first, last), monthly, ((b, end) if b < end else None)
 
 
 def _counted(value: ColumnElement) -> ColumnElement:

@@ -7,7 +7,9 @@ rankings — are compared with the service-hours rows joined to their volunteers
 whole months, of partial months at either end, within one month, across the new year, for a leader's
 district and with the district and township filters; then again with a stale summary (rows added after
 the refresh: today, with an old date inside the periods, for a volunteer who had never served, on the
-last day of a partial month, with a date still to come), and after the incremental refresh that follows.
+last day of a partial month, with a date still to come, also next month), and after the incremental refresh
+that follows. Per volunteer, whole years are read from ``dash.volunteer_hours_years`` (this year less the
+months after the refresh's, whose rows are dated in the future).
 The periods cover every way queries.summaries._plan reads a partial month: added day by day, or a whole
 month less its other days (which must also take off the volunteers who served only on those days).
 """
@@ -41,6 +43,7 @@ PERIODS = [  # (start, end)
     (D(2025, 12, 10), D(2026, 2, 5)),  # across the new year
     (D(2026, 4, 28), D(2026, 10, 25)),  # a late start added, a late end taken off a whole month
     (D(2026, 11, 20), D(2026, 11, 20)),  # today alone
+    (D(2025, 1, 1), D(2026, 11, 20)),  # whole years: last year's and this year's rows per volunteer and year
 ]
 KEY_SETS = [
     ["volunteer_id"],
@@ -241,6 +244,7 @@ def test_the_summary_path_gives_the_hours_of_the_rows_fresh_stale_and_refreshed(
             {"served_on": D(2026, 3, 20), "hours": 1.5, "volunteer_id": idle},  # a volunteer who never served
             {"served_on": D(2026, 10, 31), "hours": 3.0, "volunteer_id": idle},  # on a day taken off a whole month
             {"served_on": D(2026, 11, 28), "hours": 4.0},  # a date still to come, in this month
+            {"served_on": D(2026, 12, 5), "hours": 6.0},  # next month: in this year's row, taken off this year
         ],
     )
     assert _summarised(demo)[0] == summed  # the summary is stale ...
@@ -248,5 +252,5 @@ def test_the_summary_path_gives_the_hours_of_the_rows_fresh_stale_and_refreshed(
 
     outcome = {o.name: o for o in refresh(demo)}["hours"]
     assert (outcome.how, outcome.since) == ("incremental", D(2026, 3, 1))
-    assert _summarised(demo)[0] == summed + 5
+    assert _summarised(demo)[0] == summed + 6
     assert _check(demo) > 1000

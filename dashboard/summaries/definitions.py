@@ -16,7 +16,8 @@ the table's key. The refresh deletes the table's rows from that date on and inse
   rolled up without the township and category (:func:`order_status_county_months`);
 - service hours: per volunteer, month of ``served_on`` and the service row's county, with the volunteer's
   county, township, unit, team and in-service party flag (:func:`volunteer_hours_months`), rolled up
-  without the volunteer and team (:func:`volunteer_hours_unit_months`);
+  without the volunteer and team (:func:`volunteer_hours_unit_months`), and per year instead of month
+  (:func:`volunteer_hours_years`);
 - star levels and points: volunteers per county, township, month of ``registered_on``, star level and points
   band (:func:`points_band`, bounds of volunteers.yaml) as the platform has them at the refresh
   (:func:`volunteer_grade_months`), rolled up without the township (:func:`volunteer_grade_county_months`).
@@ -49,6 +50,8 @@ HOURS_VOLUNTEER_COLUMNS = {
     "team_id": volunteer.c.team_id,
     "is_in_service_party_member": volunteer.c.is_in_service_party_member,
 }
+# what dash.volunteer_hours_months keeps beside the volunteer, the period and the sums
+HOURS_KEPT = ("county_code", *HOURS_VOLUNTEER_COLUMNS)
 MATERIALS = ("plan", "record", "photos", "results")  # an activity's materials, columns has_<name>
 ACTIVITY_PLACE = ("county_code", "township_code", "unit_id")  # the activity's, as the platform records them
 
@@ -66,6 +69,11 @@ def month_start(day: dt.date) -> dt.date:
 def month_key(day: dt.date) -> str:
     """``day``'s month as the summaries store it, ``'YYYY-MM'``."""
     return f"{day:%Y-%m}"
+
+
+def year_key(day: dt.date) -> str:
+    """``day``'s year as the summaries store it, ``'YYYY'``."""
+    return f"{day:%Y}"
 
 
 def volunteer_unit_months(since: dt.date | None) -> Select:
@@ -308,6 +316,23 @@ def volunteer_hours_unit_months(since: dt.date | None) -> Select:
     ).group_by(*keys)
     if since is not None:
         stmt = stmt.where(hours_months.c.month >= month_key(since))
+    return stmt
+
+
+def volunteer_hours_years(since: dt.date | None) -> Select:
+    """:func:`volunteer_hours_months` summed per year (``'YYYY'``) instead of month: the years from ``since``'s
+    on are recounted (a whole year, whichever of its months changed)."""
+    year = func.substr(hours_months.c.month, 1, 4)
+    keys = [hours_months.c.volunteer_id, year, *(hours_months.c[k] for k in HOURS_KEPT)]
+    stmt = select(
+        hours_months.c.volunteer_id,
+        year.label("year"),
+        *(hours_months.c[k] for k in HOURS_KEPT),
+        func.sum(hours_months.c.hours).label("hours"),
+        func.sum(hours_months.c.entries).label("entries"),
+    ).group_by(*keys)
+    if since is not None:
+        stmt = stmt.where(hours_months.c.month >= month_key(since.replace(month=1, day=1)))
     return stmt
 
 
