@@ -65,6 +65,15 @@ def small_demo(backend, tmp_path_factory):
         yield url, report
 
 
+@pytest.fixture(scope="module")
+def demo(backend, request, tmp_path_factory):
+    """URL of a small demo (1 % of city volume) of the requesting test module's own, which its tests may write
+    to (the summary tests add and change rows, then refresh)."""
+    with database(backend, tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])) as url:
+        build_small_demo(url, volume=0.01)
+        yield url
+
+
 @pytest.fixture
 def empty_db(backend, tmp_path):
     """URL of an empty database of this backend, dropped after the test."""

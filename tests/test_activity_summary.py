@@ -20,7 +20,6 @@ import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
-import pytest
 from sqlalchemy import Connection, insert, select, update
 
 from dashboard.db import reader_engine, writer_engine
@@ -30,7 +29,7 @@ from dashboard.summaries import refresh as refresh_module
 from dashboard.summaries.refresh import refresh
 from queries import activities, evidence
 from queries.common import activity, unit
-from tests.fixtures import FIXED_NOW, build_small_demo, database
+from tests.fixtures import FIXED_NOW
 
 D = dt.date
 MATERIALS = ("plan", "record", "photos", "results")
@@ -44,14 +43,6 @@ PERIODS = [  # (start, end)
     (D(2025, 12, 10), D(2026, 2, 5)),  # across the new year
 ]
 COUNTS = ("activities", "complete", "uploaded", "theory_lectures", "participants")
-
-
-@pytest.fixture(scope="module")
-def demo(backend, tmp_path_factory):
-    """A small demo of this module's own, written to by its tests."""
-    with database(backend, tmp_path_factory.mktemp("activity-summary")) as url:
-        build_small_demo(url, volume=0.01)
-        yield url
 
 
 def _rows(conn: Connection) -> pd.DataFrame:

@@ -18,7 +18,6 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-import pytest
 from sqlalchemy import insert, select, update
 
 from dashboard.db import reader_engine, writer_engine
@@ -29,21 +28,12 @@ from dashboard.summaries.refresh import refresh
 from dashboard.volunteering import volunteering
 from queries import summaries, volunteers
 from queries.common import region, volunteer
-from tests.fixtures import build_small_demo, database
 
 D = dt.date
 ENDS = [D(2026, 11, 20), D(2026, 10, 31), D(2026, 3, 15), D(2025, 12, 31)]
 BOUNDS = volunteering().points_band_bounds
 OTHER_BOUNDS = (50, 200, 2000)
 REFRESHED_MONTH = D(2026, 11, 1)  # the tests refresh in November 2026 (the demo ends on the 20th)
-
-
-@pytest.fixture(scope="module")
-def demo(backend, tmp_path_factory):
-    """A small demo of this module's own, written to by its tests."""
-    with database(backend, tmp_path_factory.mktemp("grades-summary")) as url:
-        build_small_demo(url, volume=0.01)
-        yield url
 
 
 def _rows(url: str) -> pd.DataFrame:

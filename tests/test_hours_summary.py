@@ -30,7 +30,6 @@ from dashboard.summaries.refresh import refresh
 from dashboard.summaries.tables import volunteer_hours_months
 from queries import rankings, summaries, volunteers
 from queries.common import TABLES, region, volunteer
-from tests.fixtures import build_small_demo, database
 
 D = dt.date
 service_hours = TABLES["service_hours"]
@@ -53,14 +52,6 @@ KEY_SETS = [
     ["team_id", "volunteer_id"],
     ["township_code", "month"],
 ]
-
-
-@pytest.fixture(scope="module")
-def demo(backend, tmp_path_factory):
-    """A small demo of this module's own, written to by its tests."""
-    with database(backend, tmp_path_factory.mktemp("hours-summary")) as url:
-        build_small_demo(url, volume=0.01)
-        yield url
 
 
 def _rows(conn: Connection) -> pd.DataFrame:

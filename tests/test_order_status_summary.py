@@ -33,7 +33,7 @@ from dashboard.summaries.refresh import refresh
 from dashboard.summaries.tables import order_status_county_months, order_status_months
 from queries import orders, summaries
 from queries.common import frame, order_clause, service_order
-from tests.fixtures import FIXED_NOW, build_small_demo, database
+from tests.fixtures import FIXED_NOW
 
 D = dt.date
 SATISFIED = 4
@@ -47,14 +47,6 @@ PERIODS = [  # (start, end)
 ]
 # as of the refresh, a week later, and a moment before it (as a test's fixed clock may be) just after a month
 NOWS = (FIXED_NOW, FIXED_NOW + dt.timedelta(days=6), dt.datetime(2026, 9, 3, 12, 0))
-
-
-@pytest.fixture(scope="module")
-def demo(backend, tmp_path_factory):
-    """A small demo of this module's own, written to by its tests."""
-    with database(backend, tmp_path_factory.mktemp("order-status-summary")) as url:
-        build_small_demo(url, volume=0.01)
-        yield url
 
 
 def _sorted(cube: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import pytest
 from sqlalchemy import func, insert, select
 
 from dashboard.db import reader_engine, writer_engine
@@ -25,7 +24,6 @@ from dashboard.summaries.refresh import refresh
 from dashboard.summaries.tables import order_months
 from queries import facets, overview
 from queries.common import TABLES, service_order
-from tests.fixtures import build_small_demo, database
 
 D = dt.date
 YEAR_PRESETS = (D(2026, 1, 1), D(2026, 7, 1), D(2026, 11, 1), D(2026, 11, 16), D(2026, 11, 20))
@@ -46,14 +44,6 @@ EARLIER = [  # (starts, stop, district, township, category)
     ((D(2025, 12, 20), D(2026, 6, 1)), D(2026, 10, 1), "county", None, "category"),
     ((D(2026, 1, 1),), D(2026, 11, 20), "county", "township", None),
 ]
-
-
-@pytest.fixture(scope="module")
-def demo(backend, tmp_path_factory):
-    """A small demo of this module's own, written to by its tests."""
-    with database(backend, tmp_path_factory.mktemp("order-summary")) as url:
-        build_small_demo(url, volume=0.01)
-        yield url
 
 
 def _orders(conn) -> pd.DataFrame:
