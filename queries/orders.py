@@ -35,13 +35,14 @@ from dashboard.order_flow import order_flow
 from dashboard.orders_config import orders_config
 from dashboard.scope import Scope
 from dashboard.summaries.definitions import (
-    ORDER_MEMBERS,
+    ORDER_MEMBER,
     ORDER_TEAM,
     ORDERS_WITH_MEMBER,
     order_waiting_since,
     rated,
     satisfied,
 )
+from dashboard.summaries.tables import team_members
 from queries import overview, summaries
 from queries.common import (
     COMPLETED_STATUSES,
@@ -59,7 +60,6 @@ from queries.common import (
     seconds_between,
     service_order,
     unit,
-    volunteer,
 )
 
 if TYPE_CHECKING:
@@ -116,7 +116,8 @@ DEFINITIONS = {
     "trend": "按下单时间所在的日、周（周一起）或月分组，各组订单该环节用时的中位数和第 90 百分位数。",
     "rating_distribution": "所选订单中评分为 1–5 分的各有多少单；评分不在 1–5 分之间的另计为异常（见“数据质量”）。",
     "team": (
-        "接单队伍：以队伍名义接单的订单计入该队伍；志愿者个人接单的订单计入该志愿者所属队伍，"
+        "接单队伍：以队伍名义接单的订单计入该队伍；志愿者个人接单的订单计入该志愿者所属队伍"
+        "（以看板最近一次汇总时平台登记的队伍为准，定时更新），"
         "志愿者未加入队伍的计为“个人接单（未加入队伍）”；尚未接单的订单不属于任何队伍。"
     ),
     "satisfaction_by": "按所选维度分组的服务完成数、评价率和满意率；评价率、满意率的口径同上方指标卡。",
@@ -165,7 +166,7 @@ def _column_statuses(step: str) -> tuple[str, ...]:
 
 def team_clause(team_id: int) -> ColumnElement[bool]:
     """Orders of a team (see DEFINITIONS["team"]), without a join: the volunteer's team by subquery."""
-    members = select(volunteer.c.id).where(volunteer.c.team_id == team_id)
+    members = select(team_members.c.volunteer_id).where(team_members.c.team_id == team_id)
     return or_(
         service_order.c.team_id == team_id,
         and_(service_order.c.team_id.is_(None), service_order.c.volunteer_id.in_(members)),
@@ -649,9 +650,7 @@ def order_list(conn: Connection, scope: Scope, filters: Filters, page: OrderFilt
     ``station_name``, ``team_name``, the step times, ``closed_at``, ``rating``, ``rating_comment``,
     ``redispatch_count``, ``close_reason``. Names and phones are personal data: mask them on screen."""
     joined, names = _names()
-    joined = joined.outerjoin(ORDER_MEMBERS, ORDER_MEMBERS.c.id == service_order.c.volunteer_id).outerjoin(
-        team, team.c.id == ORDER_TEAM
-    )
+    joined = joined.outerjoin(team_members, ORDER_MEMBER).outerjoin(team, team.c.id == ORDER_TEAM)
     steps = [service_order.c[step.at] for step in order_flow().steps]
     stmt = (
         select(

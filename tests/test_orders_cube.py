@@ -15,14 +15,15 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
-from dashboard.db import reader_engine
+from dashboard.db import reader_engine, writer_engine
 from dashboard.filters import Filters
 from dashboard.order_flow import order_flow
 from dashboard.orders_config import orders_config
 from dashboard.orders_filters import OrderFilters
 from dashboard.scope import Scope
+from dashboard.summaries.refresh import refresh
 from queries import orders
 from queries.common import ORDER_STATUSES, service_order, volunteer
 from tests.conftest import require_pg
@@ -178,3 +179,42 @@ def test_cube_figures_by_hand(conn):
     assert orders.cube_overdue(station, OrderFilters(station=12)) == {"accepted": 1, "completed": 1}
     summary = orders.cube_summary(cube, OrderFilters(team=1))
     assert dict(zip(summary["status"], summary["orders"], strict=True)) == {"accepted": 1, "rated": 2}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def own_url(request, tmp_path) -> str:
+    """A fixture database of this test's own, which it may write to."""
+    if request.param == "postgresql":
+        require_pg()
+    with database(request.param, tmp_path) as url:
+        fill(url)
+        yield url
+
+
+def _team_counts(url: str, station: int | None) -> tuple[dict, set[int]]:
+    """Team 2's orders in March: the option counts of the area's (or a station's) cube, and the ids the order
+    list gives for the team filter (queries.orders.team_clause)."""
+    engine = reader_engine(url)
+    with engine.connect() as c:
+        cube = orders.order_cube(c, ALL, MARCH, station, SATISFIED, NOW)
+        listed = orders.order_list(c, ALL, MARCH, OrderFilters(station=station, team=2), 100)
+    engine.dispose()
+    return orders.facet_counts(cube, OrderFilters(station=station))["team"], set(listed["id"])
+
+
+@pytest.mark.parametrize("station", [None, 12])
+def test_a_volunteer_who_joins_a_team_brings_their_orders_at_the_next_refresh(own_url, station):
+    """Volunteer 2 (no team; orders 3, 4 and 12, all at station 12) joins team 2: every read of the orders page
+    (the cube, live or summarised, and the order list's team filter) keeps the teams of the last refresh
+    (DEFINITIONS["team"]) until the next one, then counts their orders for team 2 alike."""
+    before = _team_counts(own_url, station)
+    assert before == (({1: 3, 2: 1}, {7}) if station is None else ({}, set()))
+    engine = writer_engine(own_url)
+    with engine.begin() as c:
+        c.execute(update(volunteer).where(volunteer.c.id == 2).values(team_id=2))
+    engine.dispose()
+    assert _team_counts(own_url, station) == before
+    refresh(own_url)
+    assert _team_counts(own_url, station) == (
+        ({1: 3, 2: 4}, {3, 4, 7, 12}) if station is None else ({2: 3}, {3, 4, 12})
+    )

@@ -20,7 +20,9 @@ the table's key. The refresh deletes the table's rows from that date on and inse
   (:func:`volunteer_hours_years`);
 - star levels and points: volunteers per county, township, month of ``registered_on``, star level and points
   band (:func:`points_band`, bounds of volunteers.yaml) as the platform has them at the refresh
-  (:func:`volunteer_grade_months`), rolled up without the township (:func:`volunteer_grade_county_months`).
+  (:func:`volunteer_grade_months`), rolled up without the township (:func:`volunteer_grade_county_months`);
+- team members: the volunteers in a team and their team as the platform has them at the refresh
+  (:func:`team_members`), what the orders' team (:data:`ORDER_TEAM`) reads.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from dashboard.order_flow import order_flow
 from dashboard.summaries.tables import ACTIVITY_COUNTS, ORDER_SUMS
 from dashboard.summaries.tables import activity_content_months as content_months
 from dashboard.summaries.tables import order_status_months as status_months
+from dashboard.summaries.tables import team_members as team_members_table
 from dashboard.summaries.tables import volunteer_grade_months as grade_months
 from dashboard.summaries.tables import volunteer_hours_months as hours_months
 from dashboard.summaries.tables import volunteer_unit_months as unit_months
@@ -173,12 +176,21 @@ def order_months(since: dt.date | None) -> Select:
     return stmt
 
 
-# The team of an order: the team that took it, else the team of the volunteer who took it. Only
-# volunteers in a team can give one, so only they are joined: PostgreSQL then hashes the members
-# (a third of the volunteers in the city demo), not every volunteer (bench/query_fixes.md).
-ORDER_MEMBERS = select(volunteer.c.id, volunteer.c.team_id).where(volunteer.c.team_id.is_not(None)).subquery("members")
-ORDER_TEAM = func.coalesce(service_order.c.team_id, ORDER_MEMBERS.c.team_id)
-ORDERS_WITH_MEMBER = service_order.outerjoin(ORDER_MEMBERS, ORDER_MEMBERS.c.id == service_order.c.volunteer_id)
+def team_members(since: dt.date | None) -> Select:
+    """The volunteers in a team: ``volunteer_id``, ``team_id`` and the volunteer's ``county_code``, as the platform
+    has them at the refresh (it moves volunteers between teams in place, which is why the refresh rebuilds this
+    summary whole, ``since`` None)."""
+    v = volunteer.c
+    return select(v.id.label("volunteer_id"), v.team_id, v.county_code).where(v.team_id.is_not(None))
+
+
+# The team of an order: the team that took it, else the team of the volunteer who took it, as of the last
+# refresh (dash.team_members; the order status summary is refreshed after it, so it counts the same teams).
+# Only volunteers in a team can give one, and their narrow copy is what PostgreSQL hashes: picking them out of
+# ``volunteer`` (5 M rows at the province) was most of the time of reading a month of orders (bench/team_members.md).
+ORDER_MEMBER = team_members_table.c.volunteer_id == service_order.c.volunteer_id
+ORDER_TEAM = func.coalesce(service_order.c.team_id, team_members_table.c.team_id)
+ORDERS_WITH_MEMBER = service_order.outerjoin(team_members_table, ORDER_MEMBER)
 
 
 def rated(rating: ColumnElement) -> ColumnElement[bool]:

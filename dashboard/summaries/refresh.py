@@ -14,8 +14,8 @@ refresh and the one before): the platform sets an activity's materials and uploa
 moves an order on through its steps after it was placed, so the readers take those months from the
 platform's table itself (``queries.summaries``), and the first refresh after they stop being recent
 rebuilds them from the platform's rows as they are then (from the previous refresh's recent start).
-The volunteers' star levels and points (``Summary.whole``), which the platform updates in place, are
-recounted whole at every refresh. Running a refresh twice changes nothing else the second time.
+The volunteers' star levels and points and their teams (``Summary.whole``), which the platform updates in
+place, are recounted whole at every refresh. Running a refresh twice changes nothing else the second time.
 Everything happens in one transaction, and on PostgreSQL under an advisory lock, so a reader sees the
 old summaries or the new ones, never half of each. Afterwards, on PostgreSQL, the tables it rewrote
 are vacuumed (``storage.vacuum_analyze``): every refresh deletes and re-inserts the latest months,
@@ -103,6 +103,14 @@ SUMMARIES = (
         "placed_at",
         d.month_start,
         (Step(t.order_months, d.order_months, "month", d.month_key),),
+    ),
+    Summary(
+        "teams",
+        volunteer,
+        "registered_on",
+        d.month_start,
+        (Step(t.team_members, d.team_members, "volunteer_id"),),
+        whole=True,
     ),
     Summary(
         "order_status",

@@ -160,6 +160,14 @@ volunteer_hours_unit_months = Table(
     Index("ix_volunteer_hours_unit_months_county_month", "county_code", "month"),
 )
 
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("volunteer_id", Integer, primary_key=True),
+    Column("team_id", Integer, nullable=False),
+    Column("county_code", String(6)),  # the volunteer's
+)
+
 # A service row's county is its volunteer's (almost always): told to PostgreSQL's planner, which otherwise takes
 # a district's rows for the square of its share and plans a few thousand rows instead of tens of thousands.
 for _table in (volunteer_hours_months, volunteer_hours_unit_months, volunteer_hours_years):
