@@ -81,6 +81,7 @@ from dashboard.summaries.definitions import (
     MATERIALS,
     ORDER_TEAM,
     ORDERS_WITH_MEMBER,
+    REGION_COUNTIES,
     activity_counts,
     activity_recent_from,
     band_ends,
@@ -315,26 +316,34 @@ class _Plan:
     subtracted: tuple[tuple[dt.date, dt.date], ...]
 
 
-def _plan(start: dt.date, stop: dt.date) -> _Plan:
+def _plan(start: dt.date, stop: dt.date, empty_from: dt.date | None = None) -> _Plan:
     """The plan for ``[start, stop)`` that reads the fewest days from the platform's table: a partial month
-    at either end is either added day by day or taken as a whole month less its other days (the days
-    after ``stop`` are mostly still to come, so "the current month" costs today's orders)."""
+    at either end is either added day by day or taken as a whole month less its other days.
+
+    The days from ``empty_from`` on (the day after the summary's refresh) cost nothing: the platform's table
+    holds only the rows written since the refresh for them, and rows dated in the future. So "this month" is
+    the summary's month less the days still to come, early in the month too, not each of its days read.
+    """
     if start >= stop:
         return _Plan(None, (), ())
+
+    def days(a: dt.date, b: dt.date) -> int:
+        return max(((b if empty_from is None else min(b, empty_from)) - a).days, 0)
+
     first, last = month_start(start), month_start(stop - _DAY)
     end = _next_month(last)
     if first == last:  # within one month
-        if stop - start <= (start - first) + (end - stop):
+        if days(start, stop) <= days(first, start) + days(stop, end):
             return _Plan(None, ((start, stop),), ())
         return _Plan((first, end), (), tuple((a, b) for a, b in ((first, start), (stop, end)) if a < b))
     added, subtracted = [], []
-    if start - first <= _next_month(first) - start:
+    if days(first, start) <= days(start, _next_month(first)):
         months_from = first
         subtracted.append((first, start))
     else:
         months_from = _next_month(first)
         added.append((start, months_from))
-    if end - stop <= stop - last:
+    if days(stop, end) <= days(last, stop):
         months_to = end
         subtracted.append((stop, end))
     else:
@@ -373,7 +382,8 @@ def placed(
     if unknown:
         raise ValueError(f"unknown keys {sorted(unknown)}")
     bounds = sorted(set(starts))
-    plans = [_plan(day, stop) for day in bounds]
+    empty_from = _refreshed(conn, "orders").date() + _DAY
+    plans = [_plan(day, stop, empty_from) for day in bounds]
     o = service_order.c
 
     def within(a: dt.date, b: dt.date) -> ColumnElement[bool]:
@@ -446,7 +456,7 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
     unknown = set(keys) - set(HOURS_KEYS)
     if unknown:
         raise ValueError(f"unknown keys {sorted(unknown)}")
-    plan = _plan(filters.start, filters.end + _DAY)
+    plan = _plan(filters.start, filters.end + _DAY, _refreshed(conn, "hours").date() + _DAY)
     per_volunteer = bool({"volunteer_id", "team_id"} & set(keys))
     h = service_hours.c
     raw_columns = {
@@ -471,7 +481,9 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
             .select_from(service_hours.join(volunteer, volunteer.c.id == h.volunteer_id))
             .where(
                 *clauses(h.county_code, volunteer.c.county_code, volunteer.c.township_code),
-                in_region(h.county_code),  # as the summary counts
+                # as the summary counts; a list, so that PostgreSQL reads a range of days through the county and
+                # date index instead of scanning the whole table (any_of)
+                any_of(h.county_code, REGION_COUNTIES),
                 *where,
             )
         )

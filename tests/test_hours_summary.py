@@ -36,6 +36,7 @@ service_hours = TABLES["service_hours"]
 PERIODS = [  # (start, end)
     (D(2026, 1, 1), D(2026, 11, 20)),  # the default view: this year to "today"
     (D(2026, 11, 1), D(2026, 11, 20)),  # this month: the whole month less the days to come
+    (D(2026, 11, 8), D(2026, 11, 20)),  # most of this month: the whole month less its first days (the rest is to come)
     (D(2026, 3, 15), D(2026, 8, 10)),  # a custom range: partial months at both ends
     (D(2026, 2, 1), D(2026, 4, 30)),  # whole months only
     (D(2026, 5, 3), D(2026, 5, 27)),  # within one month, its days added

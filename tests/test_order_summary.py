@@ -22,7 +22,7 @@ from dashboard.filters import Filters
 from dashboard.scope import Scope
 from dashboard.summaries.refresh import refresh
 from dashboard.summaries.tables import order_months
-from queries import facets, overview
+from queries import facets, overview, summaries
 from queries.common import TABLES, service_order
 
 D = dt.date
@@ -37,6 +37,7 @@ PERIODS = [  # (starts, end): the filter bar's shapes of periods
     ((D(2026, 3, 25),), D(2026, 6, 8)),  # a late start and an early end: both partial months added
     ((D(2026, 4, 28),), D(2026, 10, 25)),  # a late start added, a late end taken off a whole month
     ((D(2026, 11, 20),), D(2026, 11, 20)),  # today alone
+    ((D(2026, 11, 8),), D(2026, 11, 20)),  # most of this month: the whole month less its first days
 ]
 EARLIER = [  # (starts, stop, district, township, category)
     ((D(2026, 1, 1), D(2026, 7, 1)), D(2026, 11, 1), None, None, None),
@@ -168,3 +169,14 @@ def test_the_filter_bar_and_the_overview_count_the_same_orders(demo):
                     assert facets.total(rows, view) == shown > 0
     finally:
         engine.dispose()
+
+
+def test_the_days_after_the_refresh_cost_nothing_in_the_plan():
+    """Days 8–20 of a month refreshed on the 20th: 13 days read one by one, or the summary's month less its first
+    7 days and the 10 days after the refresh, which hold only what was written since: the month is read."""
+    plan = summaries._plan(D(2026, 11, 8), D(2026, 11, 21))
+    assert plan == summaries._Plan(None, ((D(2026, 11, 8), D(2026, 11, 21)),), ())
+    plan = summaries._plan(D(2026, 11, 8), D(2026, 11, 21), empty_from=D(2026, 11, 21))
+    assert plan == summaries._Plan(
+        (D(2026, 11, 1), D(2026, 12, 1)), (), ((D(2026, 11, 1), D(2026, 11, 8)), (D(2026, 11, 21), D(2026, 12, 1)))
+    )

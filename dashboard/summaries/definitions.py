@@ -59,9 +59,12 @@ MATERIALS = ("plan", "record", "photos", "results")  # an activity's materials, 
 ACTIVITY_PLACE = ("county_code", "township_code", "unit_id")  # the activity's, as the platform records them
 
 
+REGION_COUNTIES = select(region.c.code).where(region.c.level == "county")  # what every page shows
+
+
 def in_region(county_code: ColumnElement) -> ColumnElement[bool]:
-    """``county_code`` is a county of the region table (what every page shows)."""
-    return county_code.in_(select(region.c.code).where(region.c.level == "county"))
+    """``county_code`` is a county of the region table (:data:`REGION_COUNTIES`)."""
+    return county_code.in_(REGION_COUNTIES)
 
 
 def month_start(day: dt.date) -> dt.date:
