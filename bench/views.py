@@ -3,6 +3,8 @@
 - ``city·year``: the default view every page opens with, no URL parameters (the whole city or
   province, ``dashboard.filters.DEFAULT_PERIOD``: this year);
 - ``city·month``: the whole city (province), this month;
+- ``city·30d``: the whole city (province), the 30 days up to today (a custom period): what "this month" reads
+  on a month's last day, whatever day the benchmark runs on (early in a month "this month" is a few days);
 - ``district·half``: the busiest district (most orders), this half-year;
 - ``station·half``: the busiest station of that district, this half-year (``station`` is a URL
   parameter only pages with a station filter read; on the others the view is skipped).
@@ -10,11 +12,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
 from dashboard.models import ServiceOrder
+
+MONTH_DAYS = 30  # the days of the city·30d view
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,13 @@ def busiest(conn: Connection) -> tuple[str, int]:
     return county, int(station)
 
 
-def typical_views(county: str, station: int) -> list[View]:
-    """The four views, the default first, for the given busiest district and station."""
+def typical_views(county: str, station: int, today: dt.date) -> list[View]:
+    """The five views, the default first, for the given busiest district and station, on ``today``."""
+    month_ago = today - dt.timedelta(days=MONTH_DAYS - 1)
     return [
         View("city·year", {}),
         View("city·month", {"period": "month"}),
+        View("city·30d", {"period": "custom", "start": month_ago.isoformat(), "end": today.isoformat()}),
         View("district·half", {"period": "half", "county": county}),
         View("station·half", {"period": "half", "county": county, "station": str(station)}, needs_station_filter=True),
     ]

@@ -13,7 +13,7 @@ def _parsed(params):
 
 
 def test_the_first_view_is_the_default_one():
-    first = views.typical_views("140105", 7)[0]
+    first = views.typical_views("140105", 7, TODAY)[0]
     assert first.name == "city·year"
     filters, notices = _parsed(first.params)
     assert notices == []
@@ -22,8 +22,17 @@ def test_the_first_view_is_the_default_one():
 
 
 def test_the_other_views_narrow_the_period_or_the_area():
-    names = [view.name for view in views.typical_views("140105", 7)]
-    assert names == ["city·year", "city·month", "district·half", "station·half"]
-    station = views.typical_views("140105", 7)[3]
+    names = [view.name for view in views.typical_views("140105", 7, TODAY)]
+    assert names == ["city·year", "city·month", "city·30d", "district·half", "station·half"]
+    station = views.typical_views("140105", 7, TODAY)[4]
     assert station.params == {"period": "half", "county": "140105", "station": "7"}
     assert station.needs_station_filter
+
+
+def test_the_30_day_view_ends_today_and_holds_30_days():
+    """On 23 November "this month" is 23 days; the 30-day view is 25 October to 23 November, of every area."""
+    filters, notices = _parsed(views.typical_views("140105", 7, TODAY)[2].params)
+    assert notices == []
+    assert (filters.period_key, filters.start, filters.end) == ("custom", dt.date(2026, 10, 25), TODAY)
+    assert (filters.end - filters.start).days + 1 == 30
+    assert (filters.county, filters.township) == (None, None)
