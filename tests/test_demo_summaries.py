@@ -2,9 +2,10 @@
 
 The builder builds them beside the indexes (on SQLite in a second process, while it indexes and analyses the
 platform's tables; dashboard.demo.build), after it has spoiled its bad rows: a build whose summaries missed
-them (the orders set to an unknown status), or read a half-written table, would differ here. On a small demo
-with bad rows, on SQLite and PostgreSQL: every table of schema ``dash`` as the build left it, then after
-``summaries.refresh(url, full=True)``.
+them (the orders set to an unknown status) differs here. On a small demo with bad rows, on SQLite and
+PostgreSQL: every table of schema ``dash`` as the build left it, then after ``summaries.refresh(url, full=True)``.
+A summary started before its rows were all written is not reliably caught: on a demo this small the spawned
+process starts after the generation has ended.
 """
 
 from __future__ import annotations
