@@ -2,7 +2,8 @@
 
 Each function returns the SELECT that fills a summary table from the platform's tables (or from a
 finer summary), for the rows dated ``since`` or later (all rows when ``since`` is None), grouped by
-the table's key. The refresh deletes the table's rows from that date on and inserts these.
+the table's key and ordered by it, period and county first (:func:`grouped`). The refresh deletes the
+table's rows from that date on and inserts these.
 
 - registered volunteers: volunteers per county, township, unit and month of ``registered_on``
   (:func:`volunteer_unit_months`), rolled up per county and township (:func:`volunteer_area_months`);
@@ -67,6 +68,13 @@ def in_region(county_code: ColumnElement) -> ColumnElement[bool]:
     return county_code.in_(REGION_COUNTIES)
 
 
+def grouped(stmt: Select, *keys: ColumnElement) -> Select:
+    """``stmt`` grouped by ``keys`` and ordered by the same list (the period first, then the county), so that a
+    period's rows, and a district's within it, lie together on disk. Ordered by exactly its grouping, SQLite sorts
+    once for both; ordered by a part of it, it sorts the groups a second time (bench/demo_build.md)."""
+    return stmt.group_by(*keys).order_by(*keys)
+
+
 def month_start(day: dt.date) -> dt.date:
     """The first day of ``day``'s month (a date, also for a datetime)."""
     return dt.date(day.year, day.month, 1)
@@ -86,7 +94,7 @@ def volunteer_unit_months(since: dt.date | None) -> Select:
     """Volunteers registered per county, township, unit and month (``'YYYY-MM'``) of ``registered_on``."""
     month = month_of(volunteer.c.registered_on)
     keys = (volunteer.c.county_code, volunteer.c.township_code, volunteer.c.unit_id)
-    stmt = select(*keys, month.label("month"), func.count().label("volunteers")).group_by(*keys, month)
+    stmt = grouped(select(*keys, month.label("month"), func.count().label("volunteers")), month, *keys)
     if since is not None:
         stmt = stmt.where(volunteer.c.registered_on >= month_start(since))
     return stmt
@@ -94,8 +102,8 @@ def volunteer_unit_months(since: dt.date | None) -> Select:
 
 def volunteer_area_months(since: dt.date | None) -> Select:
     """:func:`volunteer_unit_months` summed per county, township and month (what area totals read)."""
-    keys = (unit_months.c.county_code, unit_months.c.township_code, unit_months.c.month)
-    stmt = select(*keys, func.sum(unit_months.c.volunteers).label("volunteers")).group_by(*keys)
+    keys = (unit_months.c.month, unit_months.c.county_code, unit_months.c.township_code)
+    stmt = grouped(select(*keys, func.sum(unit_months.c.volunteers).label("volunteers")), *keys)
     if since is not None:
         stmt = stmt.where(unit_months.c.month >= month_key(since))
     return stmt
@@ -103,8 +111,8 @@ def volunteer_area_months(since: dt.date | None) -> Select:
 
 def activity_days(since: dt.date | None) -> Select:
     """Activities held per county, township and day (``held_on``)."""
-    keys = (activity.c.county_code, activity.c.township_code, activity.c.held_on)
-    stmt = select(*keys, func.count().label("activities")).group_by(*keys)
+    keys = (activity.c.held_on, activity.c.county_code, activity.c.township_code)
+    stmt = grouped(select(*keys, func.count().label("activities")), *keys)
     if since is not None:
         stmt = stmt.where(activity.c.held_on >= since)
     return stmt
@@ -147,7 +155,7 @@ def activity_content_months(since: dt.date | None) -> Select:
     month = month_of(activity.c.held_on)
     keys = (*(activity.c[k] for k in ACTIVITY_PLACE), activity.c.content_area)
     sums = [func.sum(value).label(name) for name, value in activity_counts().items()]
-    stmt = select(*keys[:-1], month.label("month"), keys[-1], *sums).group_by(*keys, month)
+    stmt = grouped(select(*keys[:-1], month.label("month"), keys[-1], *sums), month, *keys)
     if since is not None:
         stmt = stmt.where(activity.c.held_on >= month_start(since))
     return stmt
@@ -156,8 +164,8 @@ def activity_content_months(since: dt.date | None) -> Select:
 def activity_unit_months(since: dt.date | None) -> Select:
     """:func:`activity_content_months` summed per county, township, unit and month (what the unit-month
     figures read: ~5 times fewer rows)."""
-    keys = (*(content_months.c[k] for k in ACTIVITY_PLACE), content_months.c.month)
-    stmt = select(*keys, *(func.sum(content_months.c[name]).label(name) for name in ACTIVITY_COUNTS)).group_by(*keys)
+    keys = (content_months.c.month, *(content_months.c[k] for k in ACTIVITY_PLACE))
+    stmt = grouped(select(*keys, *(func.sum(content_months.c[name]).label(name) for name in ACTIVITY_COUNTS)), *keys)
     if since is not None:
         stmt = stmt.where(content_months.c.month >= month_key(since))
     return stmt
@@ -173,7 +181,7 @@ def order_months(since: dt.date | None) -> Select:
     """
     month = month_of(service_order.c.placed_at)
     keys = (service_order.c.county_code, service_order.c.township_code, service_order.c.category)
-    stmt = select(*keys, month.label("month"), func.count().label("orders")).group_by(*keys, month)
+    stmt = grouped(select(*keys, month.label("month"), func.count().label("orders")), month, *keys)
     if since is not None:
         stmt = stmt.where(service_order.c.placed_at >= dt.datetime.combine(month_start(since), dt.time.min))
     return stmt
@@ -253,14 +261,14 @@ def order_status_months(since: dt.date | None) -> Select:
     """
     o = service_order.c
     month, late = month_of(o.placed_at), late_waiting_since()  # one object each: the same SQL in the GROUP BY
-    keys = (o.county_code, o.township_code, o.category, month, o.status, ORDER_TEAM, o.rating, late)
-    names = (*(key.name for key in keys[:3]), "month", "status", "team_id", "rating", "waiting_since")
+    keys = (month, o.county_code, o.township_code, o.category, o.status, ORDER_TEAM, o.rating, late)
+    names = ("month", *(key.name for key in keys[1:4]), "status", "team_id", "rating", "waiting_since")
     sums = {**order_flow_sums(None), "waiting": func.count(order_waiting_since())}
-    stmt = (
+    stmt = grouped(
         select(*(key.label(name) for key, name in zip(keys, names, strict=True)))
         .add_columns(*(value.label(name) for name, value in sums.items()))
-        .select_from(ORDERS_WITH_MEMBER)
-        .group_by(*keys)
+        .select_from(ORDERS_WITH_MEMBER),
+        *keys,
     )
     if since is not None:
         stmt = stmt.where(o.placed_at >= dt.datetime.combine(month_start(since), dt.time.min))
@@ -271,8 +279,8 @@ def order_status_county_months(since: dt.date | None) -> Select:
     """:func:`order_status_months` summed per county, month, status, team, rating and late wait start (what the
     orders page reads without a township or category filter: ~20 times fewer rows)."""
     s = status_months.c
-    keys = (s.county_code, s.month, s.status, s.team_id, s.rating, s.waiting_since)
-    stmt = select(*keys, *(func.sum(s[name]).label(name) for name in ORDER_SUMS)).group_by(*keys)
+    keys = (s.month, s.county_code, s.status, s.team_id, s.rating, s.waiting_since)
+    stmt = grouped(select(*keys, *(func.sum(s[name]).label(name) for name in ORDER_SUMS)), *keys)
     if since is not None:
         stmt = stmt.where(s.month >= month_key(since))
     return stmt
@@ -303,12 +311,16 @@ def volunteer_hours_months(since: dt.date | None) -> Select:
     """
     month = month_of(service_hours.c.served_on)
     copied = [column.label(name) for name, column in HOURS_VOLUNTEER_COLUMNS.items()]
-    keys = (service_hours.c.volunteer_id, month.label("month"), service_hours.c.county_code, *copied)
-    stmt = (
-        select(*keys, func.sum(service_hours.c.hours).label("hours"), func.count().label("entries"))
-        .select_from(service_hours.join(volunteer, volunteer.c.id == service_hours.c.volunteer_id))
-        .where(in_region(service_hours.c.county_code))
-        .group_by(service_hours.c.volunteer_id, month, service_hours.c.county_code, *HOURS_VOLUNTEER_COLUMNS.values())
+    county, volunteer_id = service_hours.c.county_code, service_hours.c.volunteer_id
+    stmt = grouped(
+        select(volunteer_id, month.label("month"), county, *copied)
+        .add_columns(func.sum(service_hours.c.hours).label("hours"), func.count().label("entries"))
+        .select_from(service_hours.join(volunteer, volunteer.c.id == volunteer_id))
+        .where(in_region(county)),
+        month,
+        county,
+        volunteer_id,
+        *HOURS_VOLUNTEER_COLUMNS.values(),
     )
     if since is not None:
         stmt = stmt.where(service_hours.c.served_on >= month_start(since))
@@ -326,9 +338,10 @@ def volunteer_hours_unit_months(since: dt.date | None) -> Select:
         hours_months.c.unit_id,
         hours_months.c.is_in_service_party_member,
     )
-    stmt = select(
-        *keys, func.sum(hours_months.c.hours).label("hours"), func.sum(hours_months.c.entries).label("entries")
-    ).group_by(*keys)
+    stmt = grouped(
+        select(*keys, func.sum(hours_months.c.hours).label("hours"), func.sum(hours_months.c.entries).label("entries")),
+        *keys,
+    )
     if since is not None:
         stmt = stmt.where(hours_months.c.month >= month_key(since))
     return stmt
@@ -338,14 +351,20 @@ def volunteer_hours_years(since: dt.date | None) -> Select:
     """:func:`volunteer_hours_months` summed per year (``'YYYY'``) instead of month: the years from ``since``'s
     on are recounted (a whole year, whichever of its months changed)."""
     year = func.substr(hours_months.c.month, 1, 4)
-    keys = [hours_months.c.volunteer_id, year, *(hours_months.c[k] for k in HOURS_KEPT)]
-    stmt = select(
+    kept = [hours_months.c[k] for k in HOURS_KEPT]  # the service row's county first
+    stmt = grouped(
+        select(
+            hours_months.c.volunteer_id,
+            year.label("year"),
+            *kept,
+            func.sum(hours_months.c.hours).label("hours"),
+            func.sum(hours_months.c.entries).label("entries"),
+        ),
+        year,
+        kept[0],
         hours_months.c.volunteer_id,
-        year.label("year"),
-        *(hours_months.c[k] for k in HOURS_KEPT),
-        func.sum(hours_months.c.hours).label("hours"),
-        func.sum(hours_months.c.entries).label("entries"),
-    ).group_by(*keys)
+        *kept[1:],
+    )
     if since is not None:
         stmt = stmt.where(hours_months.c.month >= month_key(since.replace(month=1, day=1)))
     return stmt
@@ -380,14 +399,20 @@ def volunteer_grade_months(since: dt.date | None) -> Select:
     points_from = _per_band(volunteer.c.points, bounds, [low for low, _ in ends])
     points_below = _per_band(volunteer.c.points, bounds, [high for _, high in ends])
     keys = (volunteer.c.county_code, volunteer.c.township_code, volunteer.c.star_level)
-    stmt = select(
-        *keys[:2],
-        month.label("month"),
-        keys[2],
-        points_from.label("points_from"),
-        points_below.label("points_below"),
-        func.count().label("volunteers"),
-    ).group_by(*keys, month, points_from, points_below)
+    stmt = grouped(
+        select(
+            *keys[:2],
+            month.label("month"),
+            keys[2],
+            points_from.label("points_from"),
+            points_below.label("points_below"),
+            func.count().label("volunteers"),
+        ),
+        month,
+        *keys,
+        points_from,
+        points_below,
+    )
     if since is not None:
         stmt = stmt.where(volunteer.c.registered_on >= month_start(since))
     return stmt
@@ -396,13 +421,13 @@ def volunteer_grade_months(since: dt.date | None) -> Select:
 def volunteer_grade_county_months(since: dt.date | None) -> Select:
     """:func:`volunteer_grade_months` summed without the township (what views without a township filter read)."""
     keys = (
-        grade_months.c.county_code,
         grade_months.c.month,
+        grade_months.c.county_code,
         grade_months.c.star_level,
         grade_months.c.points_from,
         grade_months.c.points_below,
     )
-    stmt = select(*keys, func.sum(grade_months.c.volunteers).label("volunteers")).group_by(*keys)
+    stmt = grouped(select(*keys, func.sum(grade_months.c.volunteers).label("volunteers")), *keys)
     if since is not None:
         stmt = stmt.where(grade_months.c.month >= month_key(since))
     return stmt

@@ -192,8 +192,6 @@ def _refresh(conn: Connection, summary: Summary, full: bool, now: dt.datetime) -
             definition = step.definition(since)
             if step.from_source:
                 definition = definition.where(summary.source.c.id <= top)
-            # in bucket order, so that a period's rows (and a district's within it) lie together on disk
-            definition = definition.order_by(*(definition.selected_columns[c] for c in (step.column, "county_code")))
             conn.execute(insert(step.table).from_select(list(definition.selected_columns.keys()), definition))
             if how == "full":  # fresh statistics, so the planner reads the new table well at once
                 conn.execute(text(f"ANALYZE {t.SCHEMA}.{step.table.name}"))
