@@ -101,7 +101,8 @@ def _scale_section(result: dict) -> list[str]:
         f"### {result['scale']}（{'、'.join(result['backends'])}；完成于 {result['finished']}，"
         f"当时负载 {next((v for k, v in result['machine'] if '负载' in k), '?')}）",
         "",
-        "典型视图：全市·本年（默认视图）；全市·本月；全市·近 30 天（自定义时段，相当于月末的“本月”）；"
+        "典型视图：全市·本年（默认视图）；全市·本月；全市·近 30 天（自定义时段，跨月，一个月的数据量）；"
+        "全市·上月（整月，即月末那天的“本月”）；"
         f"区县 {result['district']}（订单最多）·本半年；"
         f"该区县订单最多的站点 {result['station']}·本半年（仅有站点筛选的页面）。冷/热为 {result['runs']} 次的中位数，"
         f"(a) 为 {result['naive_runs']} 次的中位数。",

@@ -23,8 +23,8 @@ def test_the_first_view_is_the_default_one():
 
 def test_the_other_views_narrow_the_period_or_the_area():
     names = [view.name for view in views.typical_views("140105", 7, TODAY)]
-    assert names == ["city·year", "city·month", "city·30d", "district·half", "station·half"]
-    station = views.typical_views("140105", 7, TODAY)[4]
+    assert names == ["city·year", "city·month", "city·30d", "city·last-month", "district·half", "station·half"]
+    station = views.typical_views("140105", 7, TODAY)[5]
     assert station.params == {"period": "half", "county": "140105", "station": "7"}
     assert station.needs_station_filter
 
@@ -36,3 +36,13 @@ def test_the_30_day_view_ends_today_and_holds_30_days():
     assert (filters.period_key, filters.start, filters.end) == ("custom", dt.date(2026, 10, 25), TODAY)
     assert (filters.end - filters.start).days + 1 == 30
     assert (filters.county, filters.township) == (None, None)
+
+
+def test_last_month_is_the_whole_month_before_today():
+    """On 23 November: 1 to 31 October; on 5 January: 1 to 31 December of the year before."""
+    filters, notices = _parsed(views.typical_views("140105", 7, TODAY)[3].params)
+    assert notices == []
+    assert (filters.period_key, filters.start, filters.end) == ("custom", dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    january = dt.date(2027, 1, 5)
+    params = views.typical_views("140105", 7, january)[3].params
+    assert (params["start"], params["end"]) == ("2026-12-01", "2026-12-31")
