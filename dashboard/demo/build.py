@@ -12,11 +12,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,7 @@ from dashboard.demo.faults import inject_bad_rows
 from dashboard.demo.sink import Sink
 from dashboard.demo.structure import build_structure
 from dashboard.demo.timeline import Timeline
-from dashboard.settings import DEMO_DB, demo_url
+from dashboard.settings import DEMO_DB, ROOT, demo_url
 from dashboard.summaries import refresh as summaries
 from dashboard.summaries import storage
 from dashboard.summaries.storage import summary_file, vacuum_analyze
@@ -82,18 +83,28 @@ def _summaries_alongside(url: str) -> Iterator[None]:
 
     On SQLite a second process does it during the block: the generator leaves one of the two cores idle, the
     summaries read the rows as committed before the block (WAL: the indexes written meanwhile change no row) and
-    write their own file (``demo.dash.sqlite``), not the one the block writes. The process is spawned: a script
-    that calls :func:`build` needs the usual ``if __name__ == "__main__"`` guard. On PostgreSQL they follow the
-    block: the refresh's plans need the statistics that ``VACUUM (ANALYZE)`` gathers there.
+    write their own file (``demo.dash.sqlite``), not the one the block writes. The process is the summaries'
+    command (``python -m dashboard.summaries refresh --full``), not a fork or a spawn of this one, so it runs the
+    same whatever script or test called :func:`build`. On PostgreSQL they follow the block: the refresh's plans
+    need the statistics that ``VACUUM (ANALYZE)`` gathers there.
     """
     if not is_sqlite(url):
         yield
         summaries.refresh(url, full=True)
         return
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        built = pool.submit(summaries.refresh, url, True)
-        yield
-        built.result()
+    command = [sys.executable, "-m", "dashboard.summaries", "refresh", "--url", url, "--full"]
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors:
+        child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+        try:
+            yield
+        except BaseException:
+            child.kill()
+            raise
+        finally:
+            child.wait()
+        if child.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"汇总表构建失败（退出码 {child.returncode}）：{errors.read().strip()}")
 
 
 def build(url: str, opts: BuildOptions = BuildOptions()) -> BuildReport:
