@@ -51,7 +51,7 @@ began after the month the order was placed in (:func:`definitions.late_waiting_s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -456,7 +456,8 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
     unknown = set(keys) - set(HOURS_KEYS)
     if unknown:
         raise ValueError(f"unknown keys {sorted(unknown)}")
-    plan = _plan(filters.start, filters.end + _DAY, _refreshed(conn, "hours").date() + _DAY)
+    refreshed = _refreshed(conn, "hours").date()
+    plan = _plan(filters.start, filters.end + _DAY, refreshed + _DAY)
     per_volunteer = bool({"volunteer_id", "team_id"} & set(keys))
     h = service_hours.c
     raw_columns = {
@@ -505,7 +506,7 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
     if plan.months:
         years, months, less = None, (plan.months,), None
         if per_volunteer and "month" not in keys:
-            years, months, less = _by_years(plan.months, lambda: _refreshed(conn, "hours").date())
+            years, months, less = _by_years(plan.months, refreshed)
         table = volunteer_hours_months if per_volunteer else volunteer_hours_unit_months
         parts += [summarised(table, "month", month_key(a), month_key(b)) for a, b in months]
         if years:
@@ -530,7 +531,7 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
 
 
 def _by_years(
-    months: tuple[dt.date, dt.date], refreshed: Callable[[], dt.date]
+    months: tuple[dt.date, dt.date], refreshed: dt.date
 ) -> tuple[tuple[int, int] | None, tuple[tuple[dt.date, dt.date], ...], tuple[dt.date, dt.date] | None]:
     """How :func:`served` reads the summary's whole months ``[a, b)`` per volunteer: (years, months, less) —
     the years ``(first, last)`` from ``dash.volunteer_hours_years`` (None: none), the months left to
@@ -538,14 +539,14 @@ def _by_years(
     off from the monthly summary (None: none).
 
     A year is read whole when the months start in its January or before and reach its end, or at least the
-    month of the summary's refresh (``refreshed()``, asked only for a year the months do not reach the end of):
-    its months after that hold only the rows dated in the future, few to take off. So "this year" reads one
+    month of the summary's refresh (``refreshed``, its day): its months after that hold only the rows dated in
+    the future, few to take off. So "this year" reads one
     row per volunteer and service county, not one per month.
     """
     a, b = months
     first = a.year if a.month == 1 else a.year + 1
     last = (b - _DAY).year
-    if first <= last and b.month != 1 and b <= month_start(refreshed()):  # the last year ends before its refresh
+    if first <= last and b.month != 1 and b <= month_start(refreshed):  # the last year ends before its refresh
         last -= 1
     if first > last:
         return None, (months,), None
