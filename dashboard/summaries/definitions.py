@@ -188,11 +188,10 @@ def order_months(since: dt.date | None) -> Select:
 
 
 def team_members(since: dt.date | None) -> Select:
-    """The volunteers in a team: ``volunteer_id``, ``team_id`` and the volunteer's ``county_code``, as the platform
-    has them at the refresh (it moves volunteers between teams in place, which is why the refresh rebuilds this
-    summary whole, ``since`` None)."""
+    """The volunteers in a team: ``volunteer_id`` and ``team_id``, as the platform has them at the refresh (it moves
+    volunteers between teams in place, which is why the refresh rebuilds this summary whole, ``since`` None)."""
     v = volunteer.c
-    return select(v.id.label("volunteer_id"), v.team_id, v.county_code).where(v.team_id.is_not(None))
+    return select(v.id.label("volunteer_id"), v.team_id).where(v.team_id.is_not(None))
 
 
 # The team of an order: the team that took it, else the team of the volunteer who took it, as of the last

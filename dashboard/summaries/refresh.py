@@ -104,7 +104,7 @@ SUMMARIES = (
         d.month_start,
         (Step(t.order_months, d.order_months, "month", d.month_key),),
     ),
-    Summary(
+    Summary(  # before "order_status", whose definition reads it (definitions.ORDER_TEAM)
         "teams",
         volunteer,
         "registered_on",

@@ -165,7 +165,6 @@ team_members = Table(
     metadata,
     Column("volunteer_id", Integer, primary_key=True),
     Column("team_id", Integer, nullable=False),
-    Column("county_code", String(6)),  # the volunteer's
 )
 
 # A service row's county is its volunteer's (almost always): told to PostgreSQL's planner, which otherwise takes
