@@ -74,7 +74,7 @@ def worker(url: str, pages: list[str]) -> None:
 
     from bench import recorder, timing, views
     from dashboard import data
-    from dashboard.clock import local_now
+    from dashboard.clock import local_today
 
     for noisy in ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching"):
         logging.getLogger(noisy).setLevel(logging.ERROR)  # one warning per cached call outside a server
@@ -84,7 +84,7 @@ def worker(url: str, pages: list[str]) -> None:
     errors: list[list[str]] = []
     for page in pages:
         kept: list[list[tuple[str, str]]] = []
-        for view in views.typical_views(county, station, local_now().date()):
+        for view in views.typical_views(county, station, local_today()):
             rec = recorder.record(page, view.name, url, view.params)
             key = [(call.name, repr(call.args)) for call in rec.calls]
             if rec.error:

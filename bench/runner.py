@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select
 
 from bench import parquet, recorder, references, timing, views
-from dashboard.clock import local_now
+from dashboard.clock import local_today
 from dashboard.models import Base
 from dashboard.navigation import PAGES
 
@@ -55,7 +55,7 @@ def _recordings(url: str, pages: list[str], county: str, station: int) -> list[r
     out: list[recorder.Recording] = []
     for page in pages:
         kept: list[recorder.Recording] = []
-        for view in views.typical_views(county, station, local_now().date()):
+        for view in views.typical_views(county, station, local_today()):
             rec = recorder.record(page, view.name, url, view.params)
             same = next((k for k in kept if not rec.error and _key(k) == _key(rec)), None)
             note = f" — same calls as {same.view}, skipped" if same else (f" — {rec.error}" if rec.error else "")
