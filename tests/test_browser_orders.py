@@ -41,6 +41,7 @@ def test_drill_down_by_bar_row_and_map_then_back(server):
         page.goto(f"{server}/orders?{MARCH}&view=drill")
         wait_for_app(page)
         bars = page.locator('[data-testid="stVegaLiteChart"] path[role="graphics-symbol"]')
+        bars.nth(1).wait_for(state="attached", timeout=30_000)  # vega-embed draws after the run has ended
         labels = [bars.nth(i).get_attribute("aria-label") or "" for i in range(bars.count())]
         assert len(labels) == 2 and "晋源区" in labels[0]
         bars.first.click()  # the Altair point selection
