@@ -58,11 +58,12 @@ class Duration:
 
 @dataclass(frozen=True)
 class OrderFlow:
-    """Steps in order, waits by status, durations by key."""
+    """Steps in order, waits by status, durations by key, and the final statuses (an order never leaves them)."""
 
     steps: tuple[Step, ...]
     waits: dict[str, Wait]
     durations: dict[str, Duration]
+    final: tuple[str, ...]
 
     def overdue_waits(self, actionable: bool) -> tuple[Wait, ...]:
         """The waits whose overdue orders are 超时 (``actionable``) or are counted apart (not ``actionable``)."""
@@ -93,7 +94,13 @@ def load(path: Path = FLOW_FILE) -> OrderFlow:
         key: Duration(key, d["label"], _column(path, d["start"], key), _column(path, d["end"], key))
         for key, d in raw["durations"].items()
     }
-    return OrderFlow(steps=steps, waits=waits, durations=durations)
+    final = raw.get("final")
+    if not isinstance(final, list) or not final or not all(isinstance(status, str) for status in final):
+        raise OrderFlowError(f"{path.name}：final 必须是状态代码的列表，现为 {final!r}")
+    waiting = sorted(set(final) & set(waits))
+    if waiting:
+        raise OrderFlowError(f"{path.name}：final 中的状态 {waiting} 也是等待状态，订单不会停在那里")
+    return OrderFlow(steps=steps, waits=waits, durations=durations, final=tuple(final))
 
 
 @cache

@@ -38,12 +38,15 @@ the next full refresh), and that, like the other figures here, they count the co
 table only.
 
 The orders page's cube (:func:`order_cube`: orders per current status, team and rating with the flow's
-sums) is read like the activities: whole months before the recent ones (``definitions.order_recent_from``)
-from ``dash.order_status_county_months``, or ``dash.order_status_months`` with a township or category
-filter, with the orders of those months above the summary's ``through_id``; the rest from
-``service_order``. So it equals a read of ``service_order`` at any time for new orders and for every
-change in the recent months; an older order moved on, rated or given to another team in place (or a
-volunteer who joined another team) shows up at the next full refresh (nightly in production). Overdue
+sums) reads whole months before the recent ones (``definitions.order_recent_from``) from
+``dash.order_status_county_months``, or ``dash.order_status_months`` with a township or category filter,
+with the orders of those months above the summary's ``through_id``. Every refresh rebuilds the recent
+months, so for them it takes the summary's orders of a final status (which the platform never changes)
+and reads the orders listed open at the refresh (``dash.order_open``) from ``service_order`` by id; the
+partial months it cannot take whole are read from ``service_order``. So it equals a read of
+``service_order`` at any time for new orders and for every change in the recent months but the reopening
+of a final order (seen at the next refresh); an older order moved on, rated or given to another team in
+place (or a volunteer who joined another team) shows up at the next full refresh (nightly in production). Overdue
 orders are counted as of the moment asked, exactly: the summaries keep when a wait began whenever it
 began after the month the order was placed in (:func:`definitions.late_waiting_since`).
 """
@@ -52,7 +55,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -85,6 +88,7 @@ from dashboard.summaries.definitions import (
     activity_counts,
     activity_recent_from,
     band_ends,
+    final,
     in_region,
     month_key,
     month_start,
@@ -100,6 +104,7 @@ from dashboard.summaries.tables import (
     activity_days,
     activity_unit_months,
     order_months,
+    order_open,
     order_status_county_months,
     order_status_months,
     refresh_state,
@@ -651,47 +656,120 @@ def order_cube_live(where: ColumnElement[bool], satisfied_rating: int, now: dt.d
     )
 
 
+def _negated(cube: Select) -> Select:
+    """An :func:`order_cube_live` SELECT with every sum negated: orders to take off."""
+    rows = cube.subquery("taken_off")
+    return select(*(c if c.name in ORDER_CUBE_KEYS else (-c).label(c.name) for c in rows.c))
+
+
 def _overdue_summarised(table, now: dt.datetime) -> ColumnElement:
     """The ``waiting`` orders of an order status summary's row overdue as of ``now``: all of them when the row
     keeps no wait start (each wait began in the order's month, which the reader takes only once the longest
     limit has passed since its end), else all or none as its ``waiting_since`` is past the status's limit
-    (assets/order_flow.yaml, as ``queries.common.overdue_clause``)."""
+    (assets/order_flow.yaml, as ``queries.common.overdue_clause``). Rows of a final status wait for nothing."""
     s = table.c
     waits = order_flow().waits.values()
     past = [and_(s.status == w.status, s.waiting_since < now - dt.timedelta(minutes=w.overdue_minutes)) for w in waits]
     return case((or_(s.waiting_since.is_(None), *past), s.waiting), else_=0)
 
 
+@dataclass
+class _CubeParts:
+    """How :func:`order_cube` reads a period: day ranges ``[a, b)`` read whole from ``service_order`` (``live``);
+    summary months ``[a, b)`` of every status (``months``) or of the final ones only (``final_months``, with the
+    listed open orders of ``opened`` and the summarised orders of the ``subtracted`` days taken off); the orders
+    placed in ``unseen`` ranges above the summary's ``through_id``."""
+
+    live: list[tuple[dt.date, dt.date]] = field(default_factory=list)
+    months: tuple[dt.date, dt.date] | None = None
+    final_months: tuple[dt.date, dt.date] | None = None
+    opened: tuple[dt.date, dt.date] | None = None
+    subtracted: tuple[tuple[dt.date, dt.date], ...] = ()
+    unseen: list[tuple[dt.date, dt.date]] = field(default_factory=list)
+
+
+def _cube_parts(start: dt.date, stop: dt.date, refreshed: dt.datetime, now: dt.datetime) -> _CubeParts:
+    """Where each day of ``[start, stop)`` is read from, for :func:`order_cube` after a refresh at ``refreshed``.
+
+    Whole months before ``definitions.order_recent_from`` of the refresh (and ended before ``now`` less the
+    longest overdue limit, so that a row without a wait start is overdue for good) come from the summary with
+    every status. The recent months, rebuilt at every refresh, follow a :func:`_plan` (a partial month either
+    read day by day or taken whole less its other days): their orders of a final status come from the summary,
+    the others (``dash.order_open``) from ``service_order`` by id. Whatever is left is read whole.
+    """
+    parts = _CubeParts()
+    longest = dt.timedelta(minutes=max(w.overdue_minutes for w in order_flow().waits.values()))
+    recent = order_recent_from(refreshed.date())
+    older_stop = min(stop, recent, month_start(now - longest))
+    if start < older_stop:
+        first = start if start.day == 1 else _next_month(start)
+        last = month_start(older_stop)
+        if first < last:
+            parts.months = (first, last)
+            parts.unseen.append((first, last))
+            parts.live += [(start, first), (last, older_stop)]
+        else:
+            parts.live.append((start, older_stop))
+    parts.live.append((max(start, older_stop), min(stop, recent)))  # only when the wait limit outlasts a month
+    recent_start = max(start, recent)
+    if recent_start < stop:
+        plan = _plan(recent_start, stop, refreshed.date() + _DAY)
+        parts.live += plan.added
+        if plan.months:
+            parts.final_months = plan.months
+            parts.opened = (max(plan.months[0], recent_start), min(plan.months[1], stop))
+            parts.unseen.append(parts.opened)
+            parts.subtracted = plan.subtracted
+    parts.live = [(a, b) for a, b in parts.live if a < b]
+    return parts
+
+
 def order_cube(conn: Connection, scope: Scope, filters: Filters, satisfied_rating: int, now: dt.datetime) -> Select:
     """The orders of the global filters per ``status``, ``team_id`` and ``rating`` with the sums of
     :func:`order_cube_live` (what ``queries.orders.order_cube`` reads), from the order status summaries.
 
-    The whole months of the period before ``definitions.order_recent_from`` of the last refresh (and ended
-    before ``now`` less the longest overdue limit) come from ``dash.order_status_county_months``, or with a
-    township or category filter from ``dash.order_status_months``; the rest of the period (its partial
-    months, the recent months) and the orders of those months above the summary's ``through_id`` from
-    ``service_order``, in one read. Overdue is counted as of ``now`` from the summaries' wait starts
-    (:func:`_overdue_summarised`).
+    Each day of the period is read as :func:`_cube_parts` says: ``dash.order_status_county_months`` (or with a
+    township or category filter ``dash.order_status_months``) for its older whole months, and for its recent
+    months' orders of a final status; ``service_order`` for the rest, in one read each: the partial months, the
+    orders the summary has not seen (placed since its refresh), and the recent months' orders listed open at the
+    refresh (``dash.order_open``, by id), less the summarised orders of the days a recent month taken whole has
+    outside the period. Overdue is counted as of ``now`` from the summaries' wait starts
+    (:func:`_overdue_summarised`) and the orders read.
     """
     start, stop = filters.start, filters.end + _DAY
-    first = start if start.day == 1 else _next_month(start)  # the period's whole months: [first, last)
-    longest = dt.timedelta(minutes=max(w.overdue_minutes for w in order_flow().waits.values()))
-    last = min(
-        month_start(stop), order_recent_from(_refreshed(conn, "order_status").date()), month_start(now - longest)
-    )
+    parts = _cube_parts(start, stop, _refreshed(conn, "order_status"), now)
     o = service_order.c
     chosen = [area_clause(service_order, scope, filters)]
     if filters.category:
         chosen.append(o.category == filters.category)
 
-    def within(a: dt.date, b: dt.date) -> ColumnElement[bool]:
-        return and_(o.placed_at >= _moment(a), o.placed_at < _moment(b))
+    def within(a: dt.date, b: dt.date, placed_at: ColumnElement = o.placed_at) -> ColumnElement[bool]:
+        return and_(placed_at >= _moment(a), placed_at < _moment(b))
 
-    if first >= last:
-        return order_cube_live(and_(*chosen, within(start, stop)), satisfied_rating, now)
+    if parts.months is None and parts.final_months is None:
+        return order_cube_live(and_(*chosen, or_(*(within(a, b) for a, b in parts.live))), satisfied_rating, now)
+    through = _through(conn, "order_status")
+    unseen = and_(or_(*(within(a, b) for a, b in parts.unseen)), o.id.between(through + 1, _ID_CEILING))
+    cubes = [order_cube_live(and_(*chosen, or_(unseen, *(within(a, b) for a, b in parts.live))), satisfied_rating, now)]
+    if parts.opened:  # the listed ids picked first, then read on the primary key (a join is planned as a scan)
+        p = order_open.c
+        listed = [area_clause(order_open, scope, filters), within(*parts.opened, p.placed_at)]
+        if filters.category:
+            listed.append(p.category == filters.category)
+        cubes.append(order_cube_live(any_of(o.id, select(p.id).where(*listed)), satisfied_rating, now))
+    if parts.subtracted:
+        listed_open = select(literal(1)).where(order_open.c.id == o.id).exists()
+        summarised = and_(*chosen, or_(*(within(a, b) for a, b in parts.subtracted)), o.id <= through, ~listed_open)
+        cubes.append(_negated(order_cube_live(summarised, satisfied_rating, now)))
     table = order_status_months if filters.township or filters.category else order_status_county_months
     s = table.c
-    summarised = [area_clause(table, scope, filters), s.month >= month_key(first), s.month < month_key(last)]
+    months = []
+    if parts.months:
+        months.append(and_(s.month >= month_key(parts.months[0]), s.month < month_key(parts.months[1])))
+    if parts.final_months:
+        a, b = parts.final_months
+        months.append(and_(s.month >= month_key(a), s.month < month_key(b), final(s.status)))
+    summarised = [area_clause(table, scope, filters), or_(*months)]
     if filters.category:
         summarised.append(s.category == filters.category)
     sums = [
@@ -700,14 +778,7 @@ def order_cube(conn: Connection, scope: Scope, filters: Filters, satisfied_ratin
     ]
     keys = [s[k] for k in ORDER_CUBE_KEYS]
     summary = select(*keys, *sums, func.sum(_overdue_summarised(table, now))).where(*summarised).group_by(*keys)
-    # the partial and recent months, and the orders the summary has not seen (placed since its refresh)
-    unseen = and_(within(first, last), o.id.between(_through(conn, "order_status") + 1, _ID_CEILING))
-    live = order_cube_live(
-        and_(*chosen, or_(unseen, *(within(a, b) for a, b in ((start, first), (last, stop)) if a < b))),
-        satisfied_rating,
-        now,
-    )
-    both = union_all(live, summary).subquery("cube_parts")
+    both = union_all(*cubes, summary).subquery("cube_parts")
     columns = [both.c[k] for k in ORDER_CUBE_KEYS]
     sums = [func.sum(c).label(c.name) for c in both.c if c.name not in ORDER_CUBE_KEYS]
-    return select(*columns, *sums).group_by(*columns)
+    return select(*columns, *sums).group_by(*columns).having(func.sum(both.c.orders) > 0)

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from dashboard.demo.build import BuildOptions, build
-from dashboard.summaries.refresh import refresh
+from dashboard.summaries.refresh import SUMMARIES, refresh
 
 PG_ADMIN_URL = os.environ.get("DASHBOARD_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("DASHBOARD_REQUIRE_PG") == "1"
@@ -70,6 +70,13 @@ def summarise(url: str) -> None:
     Every fixture that writes the platform's tables calls it once its rows are in.
     """
     refresh(url, full=True)
+
+
+def hows_with_nothing_new() -> dict[str, str]:
+    """What a refresh that finds nothing new does to each summary: recounts the whole ones (``Summary.whole``),
+    rebuilds the recent rows of those that keep them for their readers (``Summary.recent_rebuilt``), leaves the
+    rest."""
+    return {s.name: "full" if s.whole else "incremental" if s.recent_rebuilt else "unchanged" for s in SUMMARIES}
 
 
 def build_small_demo(url: str, **changes) -> object:

@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 from dashboard import order_flow
 from dashboard.db import writer_engine
 from dashboard.models import Base
-from queries.common import overdue_clause, seconds_between, service_order
+from queries.common import ORDER_STATUSES, overdue_clause, seconds_between, service_order
 
 NOW = dt.datetime(2026, 5, 10, 12, 0, 0)
 T0 = dt.datetime(2026, 5, 10, 9, 0, 0)
@@ -96,4 +96,23 @@ def test_broken_flow_file_names_the_problem(tmp_path):
     text = order_flow.FLOW_FILE.read_text(encoding="utf-8").replace("since: dispatched_at", "since: sent_at", 1)
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(order_flow.OrderFlowError, match="sent_at"):
+        order_flow.load(bad)
+
+
+def test_the_final_statuses_are_known_and_never_waited_at():
+    flow = order_flow.load()
+    assert flow.final == ("rated", "refused", "cancelled")
+    assert set(flow.final) <= set(ORDER_STATUSES)
+    assert set(flow.final) == set(ORDER_STATUSES) - set(flow.waits)  # every status is either waited at or final
+
+
+@pytest.mark.parametrize(
+    ("final", "message"),
+    [("final: [rated, completed]", r"\['completed'\] 也是等待状态"), ("final: []", "final 必须是状态代码的列表")],
+)
+def test_a_final_status_must_not_be_waited_at(tmp_path, final, message):
+    bad = tmp_path / "order_flow.yaml"
+    text = order_flow.FLOW_FILE.read_text(encoding="utf-8").replace("final: [rated, refused, cancelled]", final)
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(order_flow.OrderFlowError, match=message):
         order_flow.load(bad)

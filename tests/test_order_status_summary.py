@@ -11,9 +11,11 @@ months at either end, periods across the recent months' start and across the new
 district, with the district, township and category filters, as of the refresh, a week later and a moment
 before it (3 September: August's waits are not all overdue yet). Then again
 with a stale summary (orders added after the refresh: today, with an old date, in a waiting status whose
-wait began in a later month, so that it becomes overdue between the two moments compared; a recent order
-moved on in place), after the incremental refresh that follows, after the first refresh of the next month
-(October rebuilt), and for an older order changed in place, which the full refresh brings in.
+wait began in a later month, so that it becomes overdue between the two moments compared; a recent open
+order rated in place), after the incremental refresh that follows, for a final order reopened in place (which
+the platform does not do: counted as it was until the next refresh), after the first refresh of the next month
+(October rebuilt), and for an older order changed in place, which the full refresh brings in. After each
+refresh, every order of the recent months is in a summary row of a final status or listed open, never both.
 """
 
 from __future__ import annotations
@@ -23,14 +25,14 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, func, insert, select, update
 
 from dashboard.db import reader_engine, writer_engine
 from dashboard.filters import Filters
 from dashboard.scope import Scope
 from dashboard.summaries import refresh as refresh_module
 from dashboard.summaries.refresh import refresh
-from dashboard.summaries.tables import order_status_county_months, order_status_months
+from dashboard.summaries.tables import order_open, order_status_county_months, order_status_months, refresh_state
 from queries import orders, summaries
 from queries.common import frame, order_clause, service_order
 from tests.fixtures import FIXED_NOW
@@ -43,7 +45,11 @@ PERIODS = [  # (start, end)
     (D(2026, 2, 1), D(2026, 4, 30)),  # whole months only, all summarised
     (D(2026, 8, 1), D(2026, 10, 31)),  # whole months across the recent months' start
     (D(2025, 12, 10), D(2026, 2, 5)),  # across the new year
-    (D(2026, 11, 1), D(2026, 11, 20)),  # this month: read live alone
+    (D(2026, 11, 1), D(2026, 11, 20)),  # this month: the summary's final orders, the open ones read by id
+    (D(2026, 10, 1), D(2026, 10, 31)),  # last month whole: what "this month" is on its last day
+    (D(2026, 10, 22), D(2026, 11, 20)),  # the 30 days to "today": October whole less its first 21 days
+    (D(2026, 10, 10), D(2026, 11, 5)),  # recent months partial at both ends
+    (D(2026, 11, 18), D(2026, 11, 19)),  # two recent days: read whole
 ]
 # as of the refresh, a week later, and a moment before it (as a test's fixed clock may be) just after a month
 NOWS = (FIXED_NOW, FIXED_NOW + dt.timedelta(days=6), dt.datetime(2026, 9, 3, 12, 0))
@@ -108,18 +114,45 @@ def _write(url: str, new: list[dict], changed: dict[int, dict]) -> None:
     engine.dispose()
 
 
-def _rated_order(url: str, start: D, end: D) -> int:
-    """A rated order placed between ``start`` and ``end`` (the first by id)."""
+def _order(url: str, start: D, end: D, status: str = "rated") -> int:
+    """An order of ``status`` placed between ``start`` and ``end`` (the first by id)."""
     engine = reader_engine(url)
     with engine.connect() as conn:
         found = conn.execute(
             select(service_order.c.id)
-            .where(service_order.c.placed_at.between(start, end), service_order.c.status == "rated")
+            .where(service_order.c.placed_at.between(start, end), service_order.c.status == status)
             .order_by(service_order.c.id)
             .limit(1)
         ).scalar_one()
     engine.dispose()
     return found
+
+
+def _partitioned(url: str) -> int:
+    """Check that each order of the recent months (October on) the summary has seen is either in a row of a final
+    status or in ``dash.order_open``, not both; returns the open orders."""
+    engine = reader_engine(url)
+    with engine.connect() as conn:
+        through = conn.execute(
+            select(refresh_state.c.through_id).where(refresh_state.c.name == "order_status")
+        ).scalar_one()
+        o, s = service_order.c, order_status_months.c
+        recent = and_(o.placed_at >= dt.datetime(2026, 10, 1), o.id <= through)
+        seen = conn.execute(select(func.count()).where(recent)).scalar_one()
+        final = conn.execute(
+            select(func.sum(s.orders)).where(s.month >= "2026-10", s.status.in_(("rated", "refused", "cancelled")))
+        ).scalar_one()
+        listed = conn.execute(select(func.count()).select_from(order_open)).scalar_one()
+        in_both = conn.execute(
+            select(func.count())
+            .select_from(order_open.join(service_order, o.id == order_open.c.id))
+            .where(o.status.in_(("rated", "refused", "cancelled")), o.placed_at >= dt.datetime(2026, 10, 1))
+        ).scalar_one()
+        oldest = conn.execute(select(func.min(order_open.c.month))).scalar_one()
+    engine.dispose()
+    assert (oldest, in_both) == ("2026-10", 0)
+    assert final + listed == seen
+    return listed
 
 
 def _summarised(url: str) -> tuple[int, int]:
@@ -145,11 +178,13 @@ def test_the_summary_path_gives_the_live_cube_fresh_stale_and_refreshed(demo, mo
     assert {o.name: o.how for o in refresh(demo, full=True)}["order_status"] == "full"
     total, waiting = _summarised(demo)
     assert total > 1000 and waiting > 50
+    assert _partitioned(demo) > 100
     assert _check(demo) > 10_000
+    in_flight = _order(demo, D(2026, 10, 5), D(2026, 10, 25), "completed")
 
     october, june = (
-        _rated_order(demo, D(2026, 10, 5), D(2026, 10, 25)),
-        _rated_order(demo, D(2026, 6, 5), D(2026, 6, 25)),
+        _order(demo, D(2026, 10, 5), D(2026, 10, 25)),
+        _order(demo, D(2026, 6, 5), D(2026, 6, 25)),
     )
     served = FIXED_NOW - dt.timedelta(days=2)  # overdue for its rating 7 days later: between the two NOWS
     _write(
@@ -160,14 +195,22 @@ def test_the_summary_path_gives_the_live_cube_fresh_stale_and_refreshed(demo, mo
             {"placed_at": dt.datetime(2026, 8, 31, 23, 0), **_unrated(served)},  # its wait began months later
             {"placed_at": dt.datetime(2026, 8, 20, 9, 0), **_unrated(dt.datetime(2026, 8, 21, 9, 0))},
         ],
-        {october: _unrated(served)},  # a recent order moved back in place (its rating withdrawn)
+        {in_flight: {"status": "rated", "rating": 2, "rated_at": served}},  # a recent open order rated in place
     )
     assert _check(demo) > 10_000  # stale: every new order and the recent months' changes still count
 
     outcome = {o.name: o for o in refresh(demo)}["order_status"]
     assert (outcome.how, outcome.since) == ("incremental", D(2026, 3, 1))
     assert _summarised(demo)[0] == total + 4
+    assert _partitioned(demo) > 100
     assert _check(demo) > 10_000
+
+    _write(demo, [], {october: _unrated(served)})  # a final order reopened in place (its rating withdrawn) ...
+    with pytest.raises(AssertionError):
+        _check(demo)  # ... which the platform does not do (order_flow.yaml: final) counts as it was ...
+    outcome = {o.name: o for o in refresh(demo)}["order_status"]
+    assert (outcome.how, outcome.since) == ("incremental", D(2026, 10, 1))  # ... until the next refresh rebuilds
+    assert _check(demo) > 10_000  # the recent months, with nothing new
 
     monkeypatch.setattr(refresh_module, "local_now", lambda: dt.datetime(2026, 12, 2, 8, 0))
     _write(demo, [], {october: {"status": "rated", "rating": 5, "rated_at": FIXED_NOW}})  # still recent

@@ -22,12 +22,13 @@ from dashboard.models import Base
 from dashboard.scope import Scope
 from dashboard.summaries import storage
 from dashboard.summaries.__main__ import main
-from dashboard.summaries.refresh import SUMMARIES, refresh
+from dashboard.summaries.definitions import order_recent_from
+from dashboard.summaries.refresh import refresh
 from dashboard.summaries.storage import summary_file
 from queries import overview, summaries
 from queries.common import TABLES
 from tests import targets_fixture as fx
-from tests.fixtures import SMALL, database
+from tests.fixtures import SMALL, database, hows_with_nothing_new
 
 A, B, A1 = fx.A, fx.B, fx.A1
 ALL = Scope(None)
@@ -158,9 +159,9 @@ def test_rows_of_today_count_at_once_and_old_dates_from_the_next_refresh(own_db)
     after = _read(own_db, lambda c: (_registered(c, today.isoformat()), _held(c, this_year, today.isoformat())))
     assert after == ({**before[0], A: before[0][A] + 2}, before[1] + 2)
 
-    # nothing changed, but what is recounted whole at every refresh (star levels and points)
-    unchanged = {s.name: "full" if s.whole else "unchanged" for s in SUMMARIES}
-    assert {o.name: o.how for o in refresh(own_db)} == unchanged
+    outcomes = {o.name: o for o in refresh(own_db)}  # nothing new
+    assert {name: o.how for name, o in outcomes.items()} == hows_with_nothing_new()
+    assert outcomes["order_status"].since == order_recent_from(today)
     assert _read(own_db, lambda c: (_registered(c, today.isoformat()), _held(c, this_year, today.isoformat()))) == after
 
 

@@ -14,7 +14,8 @@ table's rows from that date on and inserts these.
 - orders placed: per county, township, category and month of ``placed_at`` (:func:`order_months`);
 - orders by current status: per county, township, category, month of ``placed_at``, status, team and rating,
   with what each order counts for on the orders page (:func:`order_flow_sums`; :func:`order_status_months`),
-  rolled up without the township and category (:func:`order_status_county_months`);
+  rolled up without the township and category (:func:`order_status_county_months`), and the orders of the recent
+  months not in a final status (:func:`order_open`), which the orders page reads from the platform by id;
 - service hours: per volunteer, month of ``served_on`` and the service row's county, with the volunteer's
   county, township, unit, team and in-service party flag (:func:`volunteer_hours_months`), rolled up
   without the volunteer and team (:func:`volunteer_hours_unit_months`), and per year instead of month
@@ -31,11 +32,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, literal, null, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, literal, not_, null, or_, select
 
 from dashboard.order_flow import order_flow
 from dashboard.summaries.tables import ACTIVITY_COUNTS, ORDER_SUMS
 from dashboard.summaries.tables import activity_content_months as content_months
+from dashboard.summaries.tables import order_open as open_orders
 from dashboard.summaries.tables import order_status_months as status_months
 from dashboard.summaries.tables import team_members as team_members_table
 from dashboard.summaries.tables import volunteer_grade_months as grade_months
@@ -256,7 +258,8 @@ def order_status_months(since: dt.date | None) -> Select:
     summed.
 
     An order's status, step times, rating and team change in place for days after it is placed, which only
-    the rebuild of its month sees (``order_recent_from``, and the nightly full refresh for older months).
+    the rebuild of its month sees (every refresh for the recent months, ``order_recent_from``, and the nightly
+    full refresh for older months).
     """
     o = service_order.c
     month, late = month_of(o.placed_at), late_waiting_since()  # one object each: the same SQL in the GROUP BY
@@ -285,9 +288,37 @@ def order_status_county_months(since: dt.date | None) -> Select:
     return stmt
 
 
+def final(status: ColumnElement) -> ColumnElement[bool]:
+    """A status column holds a final status (assets/order_flow.yaml ``final``): the order never moves on."""
+    return status.in_(order_flow().final)
+
+
+def order_open(since: dt.date | None) -> Select:
+    """The orders not in a final status (:func:`final`; no status or an unknown one included): their id, county,
+    township, category, ``placed_at`` and its month (``'YYYY-MM'``).
+
+    The refresh keeps those of the recent months (:func:`order_recent_from`) only and rebuilds them with the
+    order status summaries, in the same snapshot: an order of those months is either here or in a summary row of
+    a final status, which it never leaves. So the orders page takes the summary's final rows and reads only
+    these orders (and the ones placed since) from ``service_order`` (``queries.summaries.order_cube``).
+    """
+    o = service_order.c
+    columns = [o[column.name] for column in open_orders.c if column.name != "month"]
+    stmt = (
+        select(*columns, month_of(o.placed_at).label("month"))
+        .where(or_(o.status.is_(None), not_(final(o.status))))
+        .order_by(o.id)
+    )
+    if since is not None:
+        stmt = stmt.where(o.placed_at >= dt.datetime.combine(month_start(since), dt.time.min))
+    return stmt
+
+
 def order_recent_from(today: dt.date) -> dt.date:
     """The first day of the orders a refresh on ``today`` leaves recent: :func:`activity_recent_from`'s rule
-    (the month of the refresh and the one before), which the readers take from ``service_order`` itself.
+    (the month of the refresh and the one before). Every refresh rebuilds their order status summary rows and
+    :func:`order_open`; the readers take their orders of a final status from the summary and the others from
+    ``service_order`` itself.
 
     The platform moves an order on (status, step times, team, rating) after it is placed: in the demo
     (``dashboard.demo.pace``, the feeder and the builder alike) its last change comes a day after placing

@@ -14,10 +14,14 @@ refresh and the one before): the platform sets an activity's materials and uploa
 moves an order on through its steps after it was placed, so the readers take those months from the
 platform's table itself (``queries.summaries``), and the first refresh after they stop being recent
 rebuilds them from the platform's rows as they are then (from the previous refresh's recent start).
+The orders by status go further (``Summary.recent_rebuilt``): every refresh rebuilds their recent rows and
+lists the orders of those months not yet in a final status (``dash.order_open``), so that the readers take
+the final ones from the summary and only the listed ones from the platform.
 The volunteers' star levels and points and their teams (``Summary.whole``), which the platform updates in
 place, are recounted whole at every refresh. Running a refresh twice changes nothing else the second time.
-Everything happens in one transaction, and on PostgreSQL under an advisory lock, so a reader sees the
-old summaries or the new ones, never half of each. Afterwards, on PostgreSQL, the tables it rewrote
+Everything happens in one transaction that reads the platform's tables in one snapshot, and on PostgreSQL
+under an advisory lock (:func:`_locked`), so a reader sees the old summaries or the new ones, never half
+of each. Afterwards, on PostgreSQL, the tables it rewrote
 are vacuumed (``storage.vacuum_analyze``): every refresh deletes and re-inserts the latest months,
 and the dead rows would pile up where autovacuum is off.
 """
@@ -25,7 +29,8 @@ and the dead rows would pile up where autovacuum is off.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, Select, Table, delete, func, insert, select, text
@@ -37,7 +42,7 @@ from dashboard.summaries import storage
 from dashboard.summaries import tables as t
 from queries.common import activity, service_order, volunteer
 
-PG_LOCK_KEY = 720_302  # pg_advisory_xact_lock key of the refresh (the feeder's is 720_301)
+PG_LOCK_KEY = 720_302  # advisory lock key of the refresh (the feeder's is 720_301)
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,8 @@ class Step:
     """One summary table, the SELECT that fills it from a date on, and its bucket column (as stored by ``stored``).
 
     ``from_source``: the SELECT reads the summary's source table (not a finer summary), so the refresh
-    limits it to the source rows up to the highest id it records.
+    limits it to the source rows up to the highest id it records. ``recent_only``: the table keeps the
+    summary's recent rows only (``Summary.recent``), older ones are deleted.
     """
 
     table: Table
@@ -53,6 +59,7 @@ class Step:
     column: str
     stored: Callable[[dt.date], object] = lambda day: day
     from_source: bool = True
+    recent_only: bool = False
 
     def rows_from(self, day: dt.date) -> ColumnElement[bool]:
         """The table's rows of ``day``'s bucket and later."""
@@ -70,6 +77,8 @@ class Summary:
     steps: tuple[Step, ...]
     # the first day of the rows that may still change in place, given the refresh's day (None: rows never change)
     recent: Callable[[dt.date], dt.date] | None = None
+    # the recent rows are rebuilt at every refresh (their readers use them), not only once they stop being recent
+    recent_rebuilt: bool = False
     # rebuilt whole at every refresh (any row may change in place, and the whole is cheap to recount)
     whole: bool = False
 
@@ -120,8 +129,10 @@ SUMMARIES = (
         (
             Step(t.order_status_months, d.order_status_months, "month", d.month_key),
             Step(t.order_status_county_months, d.order_status_county_months, "month", d.month_key, from_source=False),
+            Step(t.order_open, d.order_open, "month", d.month_key, recent_only=True),
         ),
         recent=d.order_recent_from,
+        recent_rebuilt=True,
     ),
     Summary(
         "hours",
@@ -176,12 +187,23 @@ def _plan(conn: Connection, summary: Summary, full: bool, today: dt.date) -> tup
     ).one()
     if rows != state.source_rows + added:  # rows were deleted: the summary cannot be patched
         return "full", None, top, rows
-    since = summary.bucket(earliest) if added else None
-    if summary.recent is not None and summary.recent(today) != summary.recent(state.refreshed_at.date()):
-        # the recent rows of the last refresh that are no longer recent: rebuilt a last time, as they are now
-        last = summary.recent(state.refreshed_at.date())
-        since = last if since is None else min(since, last)
+    starts = [summary.bucket(earliest)] if added else []
+    if summary.recent is not None:
+        if summary.recent_rebuilt:
+            starts.append(summary.recent(today))
+        if summary.recent(today) != summary.recent(state.refreshed_at.date()):
+            # the recent rows of the last refresh that are no longer recent: rebuilt a last time, as they are now
+            starts.append(summary.recent(state.refreshed_at.date()))
+    since = min(starts, default=None)
     return ("incremental" if since else "unchanged"), since, top, rows
+
+
+def _first_kept(summary: Summary, step: Step, since: dt.date | None, today: dt.date) -> dt.date | None:
+    """The first day of the rows ``step`` recomputes from ``since`` on: the recent ones only for ``recent_only``."""
+    if not step.recent_only:
+        return since
+    recent = summary.recent(today)
+    return recent if since is None else max(since, recent)
 
 
 def _refresh(conn: Connection, summary: Summary, full: bool, now: dt.datetime) -> Outcome:
@@ -189,7 +211,7 @@ def _refresh(conn: Connection, summary: Summary, full: bool, now: dt.datetime) -
     if how != "unchanged":
         for step in summary.steps:
             conn.execute(delete(step.table).where(step.rows_from(since)) if since else delete(step.table))
-            definition = step.definition(since)
+            definition = step.definition(_first_kept(summary, step, since, now.date()))
             if step.from_source:
                 definition = definition.where(summary.source.c.id <= top)
             conn.execute(insert(step.table).from_select(list(definition.selected_columns.keys()), definition))
@@ -200,14 +222,32 @@ def _refresh(conn: Connection, summary: Summary, full: bool, now: dt.datetime) -
     return Outcome(summary.name, how, since, rows)
 
 
+@contextmanager
+def _locked(conn: Connection) -> Iterator[None]:
+    """On PostgreSQL: one refresh at a time (a session advisory lock, taken before the transaction), and the
+    transaction that follows under REPEATABLE READ, so that every statement of the refresh reads the platform's
+    tables in one snapshot (an order is in the order status summaries' final rows or in ``dash.order_open``,
+    never both or neither). The snapshot is taken after the lock, so it sees what the previous refresh wrote.
+    SQLite's transaction reads one snapshot already and writes alone."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PG_LOCK_KEY})
+    conn.commit()
+    try:
+        conn.execution_options(isolation_level="REPEATABLE READ")
+        yield
+    finally:
+        conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_LOCK_KEY})
+        conn.commit()
+
+
 def refresh(url: str, full: bool = False) -> list[Outcome]:
     """Bring every summary of the database at ``url`` up to date (creating the schema if needed)."""
     engine = writer_engine(url)
     storage.attach_for_writer(engine, url)
     try:
-        with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})"))
+        with engine.connect() as conn, _locked(conn), conn.begin():
             created = storage.create(conn)
             now = local_now().replace(microsecond=0)
             outcomes = [

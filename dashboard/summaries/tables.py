@@ -117,6 +117,22 @@ order_status_months = _order_status_months(
 )
 order_status_county_months = _order_status_months("order_status_county_months")
 
+# The orders of the recent months not in a final status at the refresh (definitions.order_open): what the orders
+# page reads from the platform by id, the order status summaries' rows of a final status standing for the rest.
+# The area, category and time are copied (the platform writes them once) so that a page picks its orders here.
+order_open = Table(
+    "order_open",
+    metadata,
+    Column("id", Integer, primary_key=True),  # service_order.id
+    Column("county_code", String(6)),
+    Column("township_code", String(9)),
+    Column("category", String(20)),
+    Column("placed_at", DateTime, nullable=False),
+    Column("month", String(7), nullable=False),  # 'YYYY-MM' of placed_at
+    Index("ix_order_open_month", "month"),
+    Index("ix_order_open_county_placed", "county_code", "placed_at"),
+)
+
 
 def _hours_per_volunteer(name: str, period: str, width: int) -> Table:
     """Service hours and rows per volunteer, ``period`` of ``served_on`` (text of ``width`` characters) and the
