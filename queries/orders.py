@@ -69,14 +69,7 @@ if TYPE_CHECKING:
 team = TABLES["team"]
 
 # What the order cube's summarised months mean for freshness (queries.summaries.order_cube), on the board's help.
-_SUMMARISED = (
-    "本页的订单数、流程看板、超时与筛选项后的计数取自看板的汇总表（按订单当前状态、接单队伍和评分汇总），"
-    "并补上汇总之后新下的订单：较早的整月全部取自汇总表；最近两个月（汇总当月与上月）只有已走完流程的订单"
-    "（已评价、已拒绝、已取消，平台不会再改动）取自汇总表，其余订单直接取平台数据，状态为最新；"
-    "所选时间段首尾不满一个月的部分直接取平台数据。超时按当前时刻计算。"
-    "更早月份中已汇总的订单，其状态、时间、评分和接单队伍（含志愿者所属队伍）的修改，"
-    "在下一次全部重算（每晚）后计入。"
-)
+_SUMMARISED = summaries.DEFINITIONS["order_status"]
 DEFINITIONS = {
     "orders": (
         "所选时间段内下单（点单）、符合全部筛选条件（区县、乡镇、站点、服务类别、流程环节、接单队伍、是否评价）"

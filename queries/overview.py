@@ -19,10 +19,8 @@ from queries.common import (
     RATING_RANGE,
     area_clause,
     frame,
-    order_clause,
     region,
     scope_clause,
-    service_order,
     unit,
 )
 
@@ -38,7 +36,7 @@ DEFINITIONS = {
     "orders": "所选时间段内群众下单（点单）的订单数，按服务类别筛选。",
     "completed": "上述订单中服务已完成的订单数（状态为“待评价”或“已完成”）。",
     "satisfaction": "上述订单中已评价（评分 1–5 分）的订单里，评分不低于 {satisfied_rating} 分的比例。",
-    "orders_by_status": "所选时间段内下单的订单按当前状态的分布。",
+    "orders_by_status": "所选时间段内下单的订单按当前状态的分布。" + summaries.DEFINITIONS["order_status"],
     "activities": "所选时间段内举办的文明实践活动场次（不受服务类别筛选影响）。",
 }
 
@@ -111,13 +109,15 @@ def district_areas(conn: Connection, scope: Scope, filters: Filters) -> pd.DataF
     return df
 
 
+ORDER_COUNT_KEYS = ("county_code", "status", "rating")
+
+
 def order_counts(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFrame:
     """The orders of the period (in scope and area, of the chosen category) read once: ``county_code``,
     ``status``, ``rating`` (as given, NULL when none), ``orders``; a few hundred rows for a city's year.
-    :func:`district_table` and :func:`status_totals` sum them."""
-    keys = (service_order.c.county_code, service_order.c.status, service_order.c.rating)
-    stmt = select(*keys, func.count().label("orders")).where(order_clause(scope, filters)).group_by(*keys)
-    df = frame(conn, stmt)
+    :func:`district_table` and :func:`status_totals` sum them. Read through the order status summaries, as the
+    orders page's cube (``queries.summaries.order_cube``), so both count the same orders."""
+    df = frame(conn, summaries.order_cube(conn, scope, filters, None, None, ORDER_COUNT_KEYS, counts_only=True))
     df["orders"] = df["orders"].astype("int64")
     return df
 

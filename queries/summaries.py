@@ -146,6 +146,13 @@ DEFINITIONS = {
         "已汇总月份中志愿者的所属区县、乡镇、站所、队伍和在职党员身份以汇总时的登记为准，"
         "平台修改后在下一次全部重算（每晚）后更新。"
     ),
+    "order_status": (
+        "订单按当前状态、评分和接单队伍的计数取自看板的汇总表，并补上汇总之后新下的订单：较早的整月全部取自汇总表；"
+        "最近两个月（汇总当月与上月）只有已走完流程的订单（已评价、已拒绝、已取消，平台不会再改动）取自汇总表，"
+        "其余订单直接取平台数据，状态为最新；所选时间段首尾不满一个月的部分直接取平台数据。超时按当前时刻计算。"
+        "更早月份中已汇总的订单，其状态、时间、评分和接单队伍（含志愿者所属队伍）的修改，"
+        "在下一次全部重算（每晚）后计入。"
+    ),
     "graded": (
         "星级与积分取自看板的汇总表，为最近一次汇总时（定时更新，生产环境每 10 分钟一次，每次全部重算）平台登记的数值，"
         "平台之后的调整在下一次汇总后计入；汇总当月及以后注册的志愿者直接取平台当前数值。"
@@ -154,7 +161,7 @@ DEFINITIONS = {
 ACTIVITY_KEYS = (*ACTIVITY_PLACE, "month", "content_area")
 VOLUNTEER_KEYS = ("county_code", "township_code", "unit_id", "month")
 ORDER_KEYS = ("county_code", "township_code", "category")
-ORDER_CUBE_KEYS = ("status", "team_id", "rating")  # the groups of order_cube
+ORDER_CUBE_KEYS = ("status", "team_id", "rating")  # the groups of order_cube (the orders page's)
 HOURS_KEYS = (
     "volunteer_id",
     "month",
@@ -640,26 +647,37 @@ def activities_held(
     )
 
 
-def order_cube_live(where: ColumnElement[bool], satisfied_rating: int, now: dt.datetime) -> Select:
-    """The orders of ``where`` read from ``service_order`` (joined to their team's members), per ``status``,
-    ``team_id`` (``definitions.ORDER_TEAM``) and ``rating``: the sums of ``definitions.order_flow_sums`` and
-    ``overdue`` (as of ``now``, 超时 and 超期未评价 alike)."""
-    o = service_order.c
-    keys = [column.label(name) for column, name in zip((o.status, ORDER_TEAM, o.rating), ORDER_CUBE_KEYS, strict=True)]
-    late = or_(overdue_clause(now), overdue_clause(now, actionable=False))
-    sums = [value.label(name) for name, value in order_flow_sums(satisfied_rating).items()]
-    return (
-        select(*keys, *sums, func.sum(case((late, 1), else_=0)).label("overdue"))
-        .select_from(ORDERS_WITH_MEMBER)
-        .where(where)
-        .group_by(*keys)
-    )
+def _cube_key(name: str) -> ColumnElement:
+    """The ``service_order`` column (or ``definitions.ORDER_TEAM``) a cube groups by under ``name`` (``county_code``,
+    ``status``, ``team_id`` or ``rating``)."""
+    return ORDER_TEAM if name == "team_id" else service_order.c[name]
 
 
-def _negated(cube: Select) -> Select:
-    """An :func:`order_cube_live` SELECT with every sum negated: orders to take off."""
+def order_cube_live(
+    where: ColumnElement[bool],
+    satisfied_rating: int | None,
+    now: dt.datetime | None,
+    keys: Sequence[str] = ORDER_CUBE_KEYS,
+    counts_only: bool = False,
+) -> Select:
+    """The orders of ``where`` read from ``service_order`` (joined to their team's members), per ``keys`` (by
+    default ``status``, ``team_id``, ``definitions.ORDER_TEAM``, and ``rating``): the sums of
+    ``definitions.order_flow_sums`` (``satisfied`` left out for ``satisfied_rating`` None) and ``overdue`` (as of
+    ``now``, 超时 and 超期未评价 alike); with ``counts_only``, ``orders`` alone (``now`` may then be None)."""
+    grouped_by = [_cube_key(name).label(name) for name in keys]
+    if counts_only:
+        sums = [func.count().label("orders")]
+    else:
+        late = or_(overdue_clause(now), overdue_clause(now, actionable=False))
+        sums = [value.label(name) for name, value in order_flow_sums(satisfied_rating).items()]
+        sums.append(func.sum(case((late, 1), else_=0)).label("overdue"))
+    return select(*grouped_by, *sums).select_from(ORDERS_WITH_MEMBER).where(where).group_by(*grouped_by)
+
+
+def _negated(cube: Select, keys: Sequence[str]) -> Select:
+    """An :func:`order_cube_live` SELECT by ``keys`` with every sum negated: orders to take off."""
     rows = cube.subquery("taken_off")
-    return select(*(c if c.name in ORDER_CUBE_KEYS else (-c).label(c.name) for c in rows.c))
+    return select(*(c if c.name in keys else (-c).label(c.name) for c in rows.c))
 
 
 def _overdue_summarised(table, now: dt.datetime) -> ColumnElement:
@@ -688,19 +706,23 @@ class _CubeParts:
     unseen: list[tuple[dt.date, dt.date]] = field(default_factory=list)
 
 
-def _cube_parts(start: dt.date, stop: dt.date, refreshed: dt.datetime, now: dt.datetime) -> _CubeParts:
+def _cube_parts(
+    start: dt.date, stop: dt.date, refreshed: dt.datetime, now: dt.datetime | None, counts_only: bool = False
+) -> _CubeParts:
     """Where each day of ``[start, stop)`` is read from, for :func:`order_cube` after a refresh at ``refreshed``.
 
     Whole months before ``definitions.order_recent_from`` of the refresh (and ended before ``now`` less the
     longest overdue limit, so that a row without a wait start is overdue for good) come from the summary with
     every status. The recent months, rebuilt at every refresh, follow a :func:`_plan` (a partial month either
     read day by day or taken whole less its other days): their orders of a final status come from the summary,
-    the others (``dash.order_open``) from ``service_order`` by id. Whatever is left is read whole.
+    the others (``dash.order_open``) from ``service_order`` by id. Whatever is left is read whole. With
+    ``counts_only`` (no sums, no overdue) the recent months are read whole: counting their orders in
+    ``service_order`` costs less than picking the open ones by id.
     """
     parts = _CubeParts()
     longest = dt.timedelta(minutes=max(w.overdue_minutes for w in order_flow().waits.values()))
     recent = order_recent_from(refreshed.date())
-    older_stop = min(stop, recent, month_start(now - longest))
+    older_stop = min(stop, recent) if counts_only else min(stop, recent, month_start(now - longest))
     if start < older_stop:
         first = start if start.day == 1 else _next_month(start)
         last = month_start(older_stop)
@@ -712,7 +734,9 @@ def _cube_parts(start: dt.date, stop: dt.date, refreshed: dt.datetime, now: dt.d
             parts.live.append((start, older_stop))
     parts.live.append((max(start, older_stop), min(stop, recent)))  # only when the wait limit outlasts a month
     recent_start = max(start, recent)
-    if recent_start < stop:
+    if counts_only:
+        parts.live.append((recent_start, stop))
+    elif recent_start < stop:
         plan = _plan(recent_start, stop, refreshed.date() + _DAY)
         parts.live += plan.added
         if plan.months:
@@ -724,9 +748,18 @@ def _cube_parts(start: dt.date, stop: dt.date, refreshed: dt.datetime, now: dt.d
     return parts
 
 
-def order_cube(conn: Connection, scope: Scope, filters: Filters, satisfied_rating: int, now: dt.datetime) -> Select:
-    """The orders of the global filters per ``status``, ``team_id`` and ``rating`` with the sums of
-    :func:`order_cube_live` (what ``queries.orders.order_cube`` reads), from the order status summaries.
+def order_cube(
+    conn: Connection,
+    scope: Scope,
+    filters: Filters,
+    satisfied_rating: int | None,
+    now: dt.datetime | None,
+    keys: Sequence[str] = ORDER_CUBE_KEYS,
+    counts_only: bool = False,
+) -> Select:
+    """The orders of the global filters per ``keys`` with the sums of :func:`order_cube_live` (what
+    ``queries.orders.order_cube`` reads; ``orders`` alone with ``counts_only``, what
+    ``queries.overview.order_counts`` reads per county, status and rating), from the order status summaries.
 
     Each day of the period is read as :func:`_cube_parts` says: ``dash.order_status_county_months`` (or with a
     township or category filter ``dash.order_status_months``) for its older whole months, and for its recent
@@ -737,7 +770,7 @@ def order_cube(conn: Connection, scope: Scope, filters: Filters, satisfied_ratin
     (:func:`_overdue_summarised`) and the orders read.
     """
     start, stop = filters.start, filters.end + _DAY
-    parts = _cube_parts(start, stop, _refreshed(conn, "order_status"), now)
+    parts = _cube_parts(start, stop, _refreshed(conn, "order_status"), now, counts_only)
     o = service_order.c
     chosen = [area_clause(service_order, scope, filters)]
     if filters.category:
@@ -746,21 +779,24 @@ def order_cube(conn: Connection, scope: Scope, filters: Filters, satisfied_ratin
     def within(a: dt.date, b: dt.date, placed_at: ColumnElement = o.placed_at) -> ColumnElement[bool]:
         return and_(placed_at >= _moment(a), placed_at < _moment(b))
 
+    def live(where: ColumnElement[bool]) -> Select:
+        return order_cube_live(where, satisfied_rating, now, keys, counts_only)
+
     if parts.months is None and parts.final_months is None:
-        return order_cube_live(and_(*chosen, or_(*(within(a, b) for a, b in parts.live))), satisfied_rating, now)
+        return live(and_(*chosen, or_(*(within(a, b) for a, b in parts.live))))
     through = _through(conn, "order_status")
     unseen = and_(or_(*(within(a, b) for a, b in parts.unseen)), o.id.between(through + 1, _ID_CEILING))
-    cubes = [order_cube_live(and_(*chosen, or_(unseen, *(within(a, b) for a, b in parts.live))), satisfied_rating, now)]
+    cubes = [live(and_(*chosen, or_(unseen, *(within(a, b) for a, b in parts.live))))]
     if parts.opened:  # the listed ids picked first, then read on the primary key (a join is planned as a scan)
         p = order_open.c
         listed = [area_clause(order_open, scope, filters), within(*parts.opened, p.placed_at)]
         if filters.category:
             listed.append(p.category == filters.category)
-        cubes.append(order_cube_live(any_of(o.id, select(p.id).where(*listed)), satisfied_rating, now))
+        cubes.append(live(any_of(o.id, select(p.id).where(*listed))))
     if parts.subtracted:
         listed_open = select(literal(1)).where(order_open.c.id == o.id).exists()
         summarised = and_(*chosen, or_(*(within(a, b) for a, b in parts.subtracted)), o.id <= through, ~listed_open)
-        cubes.append(_negated(order_cube_live(summarised, satisfied_rating, now)))
+        cubes.append(_negated(live(summarised), keys))
     table = order_status_months if filters.township or filters.category else order_status_county_months
     s = table.c
     months = []
@@ -772,13 +808,19 @@ def order_cube(conn: Connection, scope: Scope, filters: Filters, satisfied_ratin
     summarised = [area_clause(table, scope, filters), or_(*months)]
     if filters.category:
         summarised.append(s.category == filters.category)
-    sums = [
-        func.sum(case((satisfied(s.rating, satisfied_rating), s.orders), else_=0) if name == "satisfied" else s[name])
-        for name in order_flow_sums(satisfied_rating)
-    ]
-    keys = [s[k] for k in ORDER_CUBE_KEYS]
-    summary = select(*keys, *sums, func.sum(_overdue_summarised(table, now))).where(*summarised).group_by(*keys)
+    if counts_only:
+        sums = [func.sum(s.orders)]
+    else:
+        sums = [
+            func.sum(
+                case((satisfied(s.rating, satisfied_rating), s.orders), else_=0) if name == "satisfied" else s[name]
+            )
+            for name in order_flow_sums(satisfied_rating)
+        ]
+        sums.append(func.sum(_overdue_summarised(table, now)))
+    grouped_by = [s[k] for k in keys]
+    summary = select(*grouped_by, *sums).where(*summarised).group_by(*grouped_by)
     both = union_all(*cubes, summary).subquery("cube_parts")
-    columns = [both.c[k] for k in ORDER_CUBE_KEYS]
-    sums = [func.sum(c).label(c.name) for c in both.c if c.name not in ORDER_CUBE_KEYS]
+    columns = [both.c[k] for k in keys]
+    sums = [func.sum(c).label(c.name) for c in both.c if c.name not in keys]
     return select(*columns, *sums).group_by(*columns).having(func.sum(both.c.orders) > 0)

@@ -1,6 +1,6 @@
 """The order status summaries ``dash.order_status_months`` / ``dash.order_status_county_months`` and the orders
 page's cube read through them (:func:`queries.summaries.order_cube`, what ``queries.orders.order_cube`` reads
-without a station).
+without a station, and per county, status and rating ``queries.overview.order_counts``).
 
 On a small demo of its own (one year up to tests.fixtures.FIXED_NOW, 20 November 2026, refreshed then: October
 on is recent), on SQLite and PostgreSQL, the cube read through the summaries is compared with the cube read
@@ -33,12 +33,13 @@ from dashboard.scope import Scope
 from dashboard.summaries import refresh as refresh_module
 from dashboard.summaries.refresh import refresh
 from dashboard.summaries.tables import order_open, order_status_county_months, order_status_months, refresh_state
-from queries import orders, summaries
+from queries import orders, overview, summaries
 from queries.common import frame, order_clause, service_order
 from tests.fixtures import FIXED_NOW
 
 D = dt.date
 SATISFIED = 4
+COUNT_KEYS = overview.ORDER_COUNT_KEYS
 PERIODS = [  # (start, end)
     (D(2026, 1, 1), D(2026, 11, 20)),  # the default view: this year to "today"
     (D(2026, 3, 15), D(2026, 8, 10)),  # partial months at both ends
@@ -55,10 +56,10 @@ PERIODS = [  # (start, end)
 NOWS = (FIXED_NOW, FIXED_NOW + dt.timedelta(days=6), dt.datetime(2026, 9, 3, 12, 0))
 
 
-def _sorted(cube: pd.DataFrame) -> pd.DataFrame:
-    counts = [c for c in cube.columns if c not in summaries.ORDER_CUBE_KEYS]
+def _sorted(cube: pd.DataFrame, keys: tuple[str, ...] = summaries.ORDER_CUBE_KEYS) -> pd.DataFrame:
+    counts = [c for c in cube.columns if c not in keys]
     cube = cube.astype({c: "int64" for c in counts})
-    return cube.sort_values(list(summaries.ORDER_CUBE_KEYS), na_position="last").reset_index(drop=True)
+    return cube.sort_values(list(keys), na_position="last").reset_index(drop=True)
 
 
 def _views(conn) -> list[tuple[Scope, Filters]]:
@@ -93,6 +94,10 @@ def _check(url: str) -> int:
                     live = summaries.order_cube_live(order_clause(scope, filters), SATISFIED, now)
                     pd.testing.assert_frame_equal(got, _sorted(frame(conn, live)), check_dtype=False)
                     compared += int(got["orders"].sum())
+                counts = overview.order_counts(conn, scope, filters)  # per county, status and rating
+                live = summaries.order_cube_live(order_clause(scope, filters), None, None, COUNT_KEYS, counts_only=True)
+                expected = _sorted(frame(conn, live), COUNT_KEYS)
+                pd.testing.assert_frame_equal(_sorted(counts, COUNT_KEYS), expected, check_dtype=False)
             default = orders.order_cube(conn, Scope(None), Filters(D(2026, 1, 1), D(2026, 11, 20)), None, 4, FIXED_NOW)
             assert int(default["overdue"].sum()) > 100  # the overdue counts compared are not of zeros
     finally:
