@@ -35,7 +35,9 @@ the period when their rows add up to more than none. They equal the hours of ``s
 to ``volunteer`` at any time, except that the volunteer's county, township, unit, team and party flag
 are those of the last refresh for the months it summarised (a volunteer changed in place is seen at
 the next full refresh), and that, like the other figures here, they count the counties of the region
-table only.
+table only. The volunteers who served (:func:`active`) and the top volunteers (:func:`most_served`) of one
+whole year are counted from the year's summaries, grouping per volunteer only the few with several rows in
+the year or with rows outside its summary.
 
 The orders page's cube (:func:`order_cube`: orders per current status, team and rating with the flow's
 sums) is read like the activities: whole months before the recent ones (``definitions.order_recent_from``)
