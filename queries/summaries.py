@@ -35,7 +35,9 @@ the period when their rows add up to more than none. They equal the hours of ``s
 to ``volunteer`` at any time, except that the volunteer's county, township, unit, team and party flag
 are those of the last refresh for the months it summarised (a volunteer changed in place is seen at
 the next full refresh), and that, like the other figures here, they count the counties of the region
-table only.
+table only. The volunteers who served (:func:`active`) and the top volunteers (:func:`most_served`) of one
+whole year are counted from the year's summaries, grouping per volunteer only the few with several rows in
+the year or with rows outside its summary.
 
 The orders page's cube (:func:`order_cube`: orders per current status, team and rating with the flow's
 sums) reads whole months before the recent ones (``definitions.order_recent_from``) from
@@ -71,6 +73,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    not_,
     or_,
     select,
     union_all,
@@ -108,6 +111,8 @@ from dashboard.summaries.tables import (
     order_status_county_months,
     order_status_months,
     refresh_state,
+    volunteer_active_unit_years,
+    volunteer_active_years,
     volunteer_area_months,
     volunteer_grade_county_months,
     volunteer_grade_months,
@@ -171,6 +176,7 @@ HOURS_KEYS = (
     "team_id",
     "is_in_service_party_member",
 )
+ACTIVE_KEYS = ("county_code", "township_code", "unit_id", "team_id", "is_in_service_party_member")
 _DAY = dt.timedelta(days=1)
 # Above any id: "id BETWEEN through + 1 AND this" is a two-sided range, which SQLite's planner takes for
 # a narrow one and reads on the primary key (for a one-sided "id > ?" it scans the county index instead).
@@ -451,20 +457,38 @@ def placed(
     ).group_by(*(both.c[k] for k in keys))
 
 
-def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]) -> Subquery:
-    """Service hours of the period (``served_on``), per ``keys`` (of :data:`HOURS_KEYS`: ``month`` that of
-    ``served_on``, the others the volunteer's): a subquery with the keys, ``hours`` and ``entries`` (rows),
-    holding only the groups with rows in the period.
+def _hours_area(
+    scope: Scope, filters: Filters, service_county: ColumnElement, county: ColumnElement, township: ColumnElement
+) -> list[ColumnElement[bool]]:
+    """The service row in scope and district, the volunteer in scope and area (what every hours figure counts)."""
+    wanted = [scope_clause(service_county, scope), scope_clause(county, scope)]
+    if filters.county:
+        wanted += [service_county == filters.county, county == filters.county]
+    if filters.township:
+        wanted.append(township == filters.township)
+    return wanted
 
-    The service row is in scope and in the district filter; the volunteer in scope and area. With
-    ``volunteer_id`` among the keys each row is one volunteer who served (count them for "active").
-    The period follows :func:`_plan`: whole months from ``dash.volunteer_hours_months`` (from its roll-up
-    ``dash.volunteer_hours_unit_months`` when the keys need neither volunteer nor team; per volunteer, whole
-    years from ``dash.volunteer_hours_years`` where :func:`_by_years` says so) together with the
-    rows of those months above the summary's ``through_id`` (``service_hours``' primary key), plus or minus
-    the rows of the partial months' days (its county and date index), summed per key at once (grouping
-    each part first would group the summary's rows twice: per volunteer they hardly shrink).
-    """
+
+def _summary_hours(
+    table: Table, keys: Sequence[str], scope: Scope, filters: Filters, *when: ColumnElement[bool], sign: int = 1
+) -> Select:
+    """An hours summary ``table``'s rows of the periods ``when`` in scope and area: the keys, ``hours`` and
+    ``entries`` (negated with ``sign`` -1)."""
+    s = table.c
+    chosen = [(s.volunteer_county_code if k == "county_code" else s[k]).label(k) for k in keys]
+    sums = (s.hours, s.entries) if sign > 0 else (-s.hours, -s.entries)
+    return select(*chosen, sums[0].label("hours"), sums[1].label("entries")).where(
+        *_hours_area(scope, filters, s.county_code, s.volunteer_county_code, s.township_code), *when
+    )
+
+
+def _served_parts(
+    conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str], *, year_apart: bool = False
+) -> tuple[str | None, list[Select]]:
+    """The parts :func:`served` sums per key, each with the keys, ``hours`` and ``entries``, and the year left out
+    of them: with ``year_apart``, when the summary's months of the period are one whole year read from
+    ``dash.volunteer_hours_years`` and no other month, that year (``'YYYY'``) and the other parts (the rows the
+    year's summary has not seen, the days or months taken off it); otherwise None and every part."""
     unknown = set(keys) - set(HOURS_KEYS)
     if unknown:
         raise ValueError(f"unknown keys {sorted(unknown)}")
@@ -478,22 +502,13 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
         **{name: volunteer.c[name] for name in HOURS_KEYS if name not in ("volunteer_id", "month")},
     }
 
-    def clauses(service_county: ColumnElement, county: ColumnElement, township: ColumnElement) -> list:
-        """The service row in scope and district, the volunteer in scope and area."""
-        wanted = [scope_clause(service_county, scope), scope_clause(county, scope)]
-        if filters.county:
-            wanted += [service_county == filters.county, county == filters.county]
-        if filters.township:
-            wanted.append(township == filters.township)
-        return wanted
-
     def rows(hours: ColumnElement, entries: ColumnElement, *where: ColumnElement[bool]) -> Select:
         """``service_hours`` joined to ``volunteer``: the keys, ``hours`` and ``entries`` of each row."""
         return (
             select(*(raw_columns[k].label(k) for k in keys), hours.label("hours"), entries.label("entries"))
             .select_from(service_hours.join(volunteer, volunteer.c.id == h.volunteer_id))
             .where(
-                *clauses(h.county_code, volunteer.c.county_code, volunteer.c.township_code),
+                *_hours_area(scope, filters, h.county_code, volunteer.c.county_code, volunteer.c.township_code),
                 # as the summary counts; a list, so that PostgreSQL reads a range of days through the county and
                 # date index instead of scanning the whole table (any_of)
                 any_of(h.county_code, REGION_COUNTIES),
@@ -505,23 +520,19 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
         return and_(h.served_on >= a, h.served_on < b)
 
     def summarised(table: Table, period: str, low: str, high: str, sign: int = 1) -> Select:
-        """The summary ``table``'s rows of the periods ``[low, high)``: the keys, ``hours`` and ``entries``
-        (negated with ``sign`` -1)."""
-        s = table.c
-        chosen = [(s.volunteer_county_code if k == "county_code" else s[k]).label(k) for k in keys]
-        sums = (s.hours, s.entries) if sign > 0 else (-s.hours, -s.entries)
-        return select(*chosen, sums[0].label("hours"), sums[1].label("entries")).where(
-            *clauses(s.county_code, s.volunteer_county_code, s.township_code), s[period] >= low, s[period] < high
-        )
+        periods = table.c[period]
+        return _summary_hours(table, keys, scope, filters, periods >= low, periods < high, sign=sign)
 
-    parts = []
+    parts, year = [], None
     if plan.months:
         years, months, less = None, (plan.months,), None
         if per_volunteer and "month" not in keys:
             years, months, less = _by_years(plan.months, refreshed)
         table = volunteer_hours_months if per_volunteer else volunteer_hours_unit_months
         parts += [summarised(table, "month", month_key(a), month_key(b)) for a, b in months]
-        if years:
+        if years and year_apart and years[0] == years[1] and not months:
+            year = str(years[0])
+        elif years:
             parts.append(summarised(volunteer_hours_years, "year", str(years[0]), str(years[1] + 1)))
         if less:
             parts.append(summarised(volunteer_hours_months, "month", month_key(less[0]), month_key(less[1]), -1))
@@ -532,14 +543,165 @@ def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]
     if ranges:
         sign = case((or_(false(), *(within(a, b) for a, b in plan.subtracted)), -1), else_=1)
         parts.append(rows(h.hours * sign, sign, or_(*(within(a, b) for a, b in ranges))))
-    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("served_parts")
+    return year, parts
+
+
+def _per_key(parts: Sequence[Select], keys: Sequence[str], name: str) -> Subquery:
+    """The ``parts`` (each with the keys, ``hours`` and ``entries``) summed per key at once, the groups with rows
+    (``entries`` above none): a subquery ``name`` with the keys, ``hours`` and ``entries``."""
+    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery(f"{name}_parts")
     columns = [both.c[k] for k in keys]
     return (
         select(*columns, func.sum(both.c.hours).label("hours"), func.sum(both.c.entries).label("entries"))
         .group_by(*columns)
         .having(func.sum(both.c.entries) > 0)
-        .subquery("served")
+        .subquery(name)
     )
+
+
+def served(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]) -> Subquery:
+    """Service hours of the period (``served_on``), per ``keys`` (of :data:`HOURS_KEYS`: ``month`` that of
+    ``served_on``, the others the volunteer's): a subquery with the keys, ``hours`` and ``entries`` (rows),
+    holding only the groups with rows in the period.
+
+    The service row is in scope and in the district filter; the volunteer in scope and area. With
+    ``volunteer_id`` among the keys each row is one volunteer who served (count them for "active", or read
+    :func:`active`). The period follows :func:`_plan`: whole months from ``dash.volunteer_hours_months`` (from its
+    roll-up ``dash.volunteer_hours_unit_months`` when the keys need neither volunteer nor team; per volunteer, whole
+    years from ``dash.volunteer_hours_years`` where :func:`_by_years` says so) together with the
+    rows of those months above the summary's ``through_id`` (``service_hours``' primary key), plus or minus
+    the rows of the partial months' days (its county and date index), summed per key at once (grouping
+    each part first would group the summary's rows twice: per volunteer they hardly shrink).
+    """
+    return _per_key(_served_parts(conn, scope, filters, keys)[1], keys, "served")
+
+
+def _year_rows(keys: Sequence[str], scope: Scope, filters: Filters, year: str) -> Select:
+    """The rows of ``dash.volunteer_hours_years`` of ``year`` in scope and area (:func:`_summary_hours`); the year
+    as an equality, so that its volunteers of one row are read in the order of hours along its index."""
+    return _summary_hours(volunteer_hours_years, keys, scope, filters, volunteer_hours_years.c.year == year)
+
+
+@dataclass(frozen=True)
+class _Apart:
+    """What a whole year's readers take per volunteer beside ``dash.volunteer_active_years`` (:func:`_apart`)."""
+
+    rows: Subquery  # the keys, volunteer_id, hours, entries, counted_hours, counted_entries
+    touched: Select  # the volunteers with rows outside the year's summary (one column, volunteer_id)
+
+
+def _apart(parts: Sequence[Select], keys: Sequence[str], scope: Scope, filters: Filters, year: str) -> _Apart:
+    """The rows of a period of one whole ``year`` (:func:`_served_parts`) that ``dash.volunteer_active_years``
+    does not count, per volunteer (``keys`` end with ``volunteer_id``): the year's rows of the volunteers with
+    several (``year_rows``), and of the volunteers ``parts`` touch (the rows outside the year's summary) their one
+    row, repeated as ``counted_hours`` and ``counted_entries`` (what the year's counts already hold), and the
+    ``parts`` themselves."""
+    deltas = (union_all(*parts) if len(parts) > 1 else parts[0]).cte("year_deltas")
+    touched = select(deltas.c.volunteer_id)
+    y = volunteer_hours_years.c
+
+    def year_rows(counted: bool, *where: ColumnElement[bool]) -> Select:
+        return (
+            _year_rows(keys, scope, filters, year)
+            .add_columns(
+                (y.hours if counted else literal(0.0)).label("counted_hours"),
+                (y.entries if counted else literal(0)).label("counted_entries"),
+            )
+            .where(*where)
+        )
+
+    rows = union_all(
+        year_rows(False, y.year_rows > 1),
+        year_rows(True, y.year_rows == 1, any_of(y.volunteer_id, touched)),
+        select(deltas, literal(0.0).label("counted_hours"), literal(0).label("counted_entries")),
+    ).subquery("apart")
+    return _Apart(rows, touched)
+
+
+def active(conn: Connection, scope: Scope, filters: Filters, keys: Sequence[str]) -> Subquery:
+    """The volunteers who served in the period and their hours, per ``keys`` (of :data:`ACTIVE_KEYS`, the
+    volunteer's): a subquery with the keys, ``hours`` and ``volunteers``, holding only the groups with volunteers.
+
+    A volunteer counts in a group when their rows of the period with its keys add up to more than none, as
+    :func:`served` per volunteer counts them, which is what it reads for most periods. A period whose summarised
+    months are one whole year (this year up to today, last year) reads instead the year's counts of
+    ``dash.volunteer_active_years`` (the volunteers of one row in the year; without the team from its roll-up
+    ``dash.volunteer_active_unit_years``) and, per volunteer, only the others
+    (:func:`_apart`): each of these adds what it counts with the rows outside the year's summary, less what the
+    year's counts hold for it.
+    """
+    unknown = set(keys) - set(ACTIVE_KEYS)
+    if unknown:
+        raise ValueError(f"unknown keys {sorted(unknown)}")
+    per_volunteer = [*keys, "volunteer_id"]
+    year, parts = _served_parts(conn, scope, filters, per_volunteer, year_apart=True)
+    if year is None:
+        each = _per_key(parts, per_volunteer, "served")
+        columns = [each.c[k] for k in keys]
+        return (
+            select(*columns, func.sum(each.c.hours).label("hours"), func.count().label("volunteers"))
+            .group_by(*columns)
+            .subquery("active")
+        )
+    a = _apart(parts, per_volunteer, scope, filters, year).rows.c
+    served_now = func.sum(a.entries) > 0
+    corrections = select(
+        *(a[k] for k in keys),
+        (case((served_now, func.sum(a.hours)), else_=0) - func.sum(a.counted_hours)).label("hours"),
+        (case((served_now, 1), else_=0) - case((func.sum(a.counted_entries) > 0, 1), else_=0)).label("volunteers"),
+    ).group_by(*(a[k] for k in per_volunteer))
+    s = (volunteer_active_years if "team_id" in keys else volunteer_active_unit_years).c
+    counted = select(
+        *(s[k].label(k) if k != "county_code" else s.volunteer_county_code.label(k) for k in keys),
+        s.hours,
+        s.volunteers,
+    ).where(*_hours_area(scope, filters, s.county_code, s.volunteer_county_code, s.township_code), s.year == year)
+    both = union_all(counted, corrections).subquery("active_parts")
+    columns = [both.c[k] for k in keys]
+    return (
+        select(*columns, func.sum(both.c.hours).label("hours"), func.sum(both.c.volunteers).label("volunteers"))
+        .group_by(*columns)
+        .having(func.sum(both.c.volunteers) > 0)
+        .subquery("active")
+    )
+
+
+def most_hours(rows: Subquery, key: str, limit: int) -> Subquery:
+    """The ``limit`` rows of ``rows`` (with ``key`` and ``hours``) with most hours, ``key`` not NULL (ties by
+    key), chosen before any join: the names are then looked up for those rows only."""
+    return (
+        select(rows)
+        .where(rows.c[key].is_not(None))
+        .order_by(rows.c.hours.desc(), rows.c[key])
+        .limit(limit)
+        .subquery("most_hours")
+    )
+
+
+def most_served(conn: Connection, scope: Scope, filters: Filters, limit: int) -> Subquery:
+    """The ``limit`` volunteers with most hours in the period (ties by id), as :func:`served` per volunteer
+    counts them: a subquery with ``volunteer_id`` and ``hours``.
+
+    For a period of one whole year (see :func:`active`) the volunteers of one row in the year's summary are
+    taken along its index of hours, the first ``limit`` of them, beside the others' totals (:func:`_apart`).
+    """
+    keys = ["volunteer_id"]
+    year, parts = _served_parts(conn, scope, filters, keys, year_apart=True)
+    if year is None:
+        return most_hours(_per_key(parts, keys, "served"), "volunteer_id", limit)
+    apart = _apart(parts, keys, scope, filters, year)
+    a, y = apart.rows.c, volunteer_hours_years.c
+    others = select(a.volunteer_id, func.sum(a.hours).label("hours")).group_by(a.volunteer_id)
+    single = (
+        _year_rows(keys, scope, filters, year)
+        .with_only_columns(y.volunteer_id, y.hours)
+        .where(y.year_rows == 1, not_(any_of(y.volunteer_id, apart.touched)))
+        .order_by(y.hours.desc(), y.volunteer_id)
+        .limit(limit)
+        .subquery("most_single")
+    )
+    both = union_all(select(single), others.having(func.sum(a.entries) > 0)).subquery("served")
+    return most_hours(both, "volunteer_id", limit)
 
 
 def _by_years(

@@ -4,9 +4,10 @@ Units of a drill-down level (``county``, ``township`` or ``station``) each get o
 :func:`participation`; the other functions aggregate per county. Every metric is defined once, in
 :data:`DEFINITIONS` (``{name}`` placeholders are targets of assets/targets.yaml). The registered count
 and the population share are the overview's (``queries.overview.DEFINITIONS``), both counted by
-``queries.summaries.registered``; service hours through ``queries.summaries.served`` (per volunteer before
-counting the volunteers who served). Star levels and points bands come from one read (:func:`grades`), from
-the summaries as of their last refresh (``queries.summaries.graded``).
+``queries.summaries.registered``; service hours through ``queries.summaries.served``, the volunteers who
+served counted by ``queries.summaries.active`` and the top volunteers chosen by ``queries.summaries.most_served``.
+Star levels and points bands come from one read (:func:`grades`), from the summaries as of their last refresh
+(``queries.summaries.graded``).
 """
 
 from __future__ import annotations
@@ -63,34 +64,20 @@ DEFINITIONS = {
 
 
 def _hours_by(conn: Connection, key: str, scope: Scope, filters: Filters):
-    """Hours in the period per ``key`` (a volunteer column of ``summaries.HOURS_KEYS``): all volunteers and
-    in-service party members, counted per volunteer first (``summaries.served``)."""
-    served = summaries.served(
-        conn, scope, filters, list(dict.fromkeys((key, "volunteer_id", "is_in_service_party_member")))
-    )
+    """Hours in the period per ``key`` (a volunteer column of ``summaries.ACTIVE_KEYS``): all volunteers and
+    in-service party members, with the volunteers who served (``summaries.active``)."""
+    served = summaries.active(conn, scope, filters, list(dict.fromkeys((key, "is_in_service_party_member"))))
     party = served.c.is_in_service_party_member == true()
     return (
         select(
             served.c[key].label("key"),
             func.sum(served.c.hours).label("hours"),
-            func.count().label("active"),
+            func.sum(served.c.volunteers).label("active"),
             func.sum(case((party, served.c.hours), else_=0)).label("party_hours"),
-            func.count(case((party, served.c.volunteer_id))).label("party_participants"),
+            func.sum(case((party, served.c.volunteers), else_=0)).label("party_participants"),
         )
         .group_by(served.c[key])
         .subquery("hours")
-    )
-
-
-def _most_hours(rows: Subquery, key: str, limit: int) -> Subquery:
-    """The ``limit`` rows of ``rows`` (with ``key`` and ``hours``) with most hours, ``key`` not NULL (ties by
-    key), chosen before any join: the names are then looked up for those rows only."""
-    return (
-        select(rows)
-        .where(rows.c[key].is_not(None))
-        .order_by(rows.c.hours.desc(), rows.c[key])
-        .limit(limit)
-        .subquery("most_hours")
     )
 
 
@@ -306,7 +293,7 @@ def top_volunteers(conn: Connection, scope: Scope, filters: Filters, limit: int)
     Columns: ``id``, ``name`` (personal data: mask before showing), ``county_name``, ``unit_name``,
     ``star_level``, ``points``, ``hours``.
     """
-    hours = _most_hours(summaries.served(conn, scope, filters, ["volunteer_id"]), "volunteer_id", limit)
+    hours = summaries.most_served(conn, scope, filters, limit)
     county, name = _county_name()
     stmt = (
         select(
@@ -335,7 +322,7 @@ def top_teams(conn: Connection, scope: Scope, filters: Filters, limit: int) -> p
     Columns: ``id``, ``name``, ``category``, ``is_standing``, ``level``, ``county_name``, ``members`` (members
     who served), ``hours``.
     """
-    hours = _most_hours(_hours_by(conn, "team_id", scope, filters), "key", limit)
+    hours = summaries.most_hours(_hours_by(conn, "team_id", scope, filters), "key", limit)
     county, name = _county_name()
     stmt = (
         select(

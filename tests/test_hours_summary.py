@@ -17,6 +17,7 @@ month less its other days (which must also take off the volunteers who served on
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import replace
 
 import pandas as pd
@@ -26,10 +27,17 @@ from sqlalchemy import Connection, func, insert, select
 from dashboard.db import reader_engine, writer_engine
 from dashboard.filters import Filters
 from dashboard.scope import Scope
+from dashboard.summaries import refresh as refresh_module
 from dashboard.summaries.refresh import refresh
-from dashboard.summaries.tables import volunteer_hours_months
+from dashboard.summaries.tables import (
+    volunteer_active_unit_years,
+    volunteer_active_years,
+    volunteer_hours_months,
+    volunteer_hours_years,
+)
 from queries import rankings, summaries, volunteers
 from queries.common import TABLES, region, volunteer
+from tests.fixtures import FIXED_NOW
 
 D = dt.date
 service_hours = TABLES["service_hours"]
@@ -44,6 +52,7 @@ PERIODS = [  # (start, end)
     (D(2026, 4, 28), D(2026, 10, 25)),  # a late start added, a late end taken off a whole month
     (D(2026, 11, 20), D(2026, 11, 20)),  # today alone
     (D(2025, 1, 1), D(2026, 11, 20)),  # whole years: last year's and this year's rows per volunteer and year
+    (D(2025, 1, 1), D(2025, 12, 31)),  # last year: one whole year, its volunteers counted without them
 ]
 KEY_SETS = [
     ["volunteer_id"],
@@ -52,6 +61,12 @@ KEY_SETS = [
     ["unit_id"],
     ["team_id", "volunteer_id"],
     ["township_code", "month"],
+]
+ACTIVE_KEY_SETS = [  # summaries.active: one whole year from dash.volunteer_active_years, else per volunteer
+    ["county_code", "is_in_service_party_member"],
+    ["township_code"],
+    ["unit_id", "team_id"],
+    ["team_id"],
 ]
 
 
@@ -117,6 +132,21 @@ def _check_served(conn: Connection, rows: pd.DataFrame, scope: Scope, filters: F
         got = pd.DataFrame([tuple(r) for r in conn.execute(select(sub)).all()], columns=[*keys, "hours", "entries"])
         grouped = chosen.groupby(keys, dropna=False).agg(hours=("hours", "sum"), entries=("hours", "size"))
         expected = grouped.reset_index()
+        pd.testing.assert_frame_equal(_keyed(got, keys), _keyed(expected, keys), check_exact=False, atol=1e-6)
+        compared += len(expected)
+    return compared
+
+
+def _check_active(conn: Connection, rows: pd.DataFrame, scope: Scope, filters: Filters) -> int:
+    """summaries.active: the volunteers who served and their hours per key, against the rows."""
+    chosen = _chosen(rows, scope, filters)
+    compared = 0
+    for keys in ACTIVE_KEY_SETS:
+        sub = summaries.active(conn, scope, filters, keys)
+        # the volunteers under the name of the rows' count, to compare both with _keyed
+        got = pd.DataFrame([tuple(r) for r in conn.execute(select(sub)).all()], columns=[*keys, "hours", "entries"])
+        grouped = chosen.groupby(keys, dropna=False)
+        expected = grouped.agg(hours=("hours", "sum"), entries=("volunteer_id", "nunique")).reset_index()
         pd.testing.assert_frame_equal(_keyed(got, keys), _keyed(expected, keys), check_exact=False, atol=1e-6)
         compared += len(expected)
     return compared
@@ -190,6 +220,7 @@ def _check(url: str) -> int:
                     (Scope(frozenset({county})), replace(view, county=county)),
                 ):
                     compared += _check_served(conn, rows, scope, filters)
+                    compared += _check_active(conn, rows, scope, filters)
                     _check_pages(conn, rows, scope, filters)
     finally:
         engine.dispose()
@@ -206,8 +237,8 @@ def _add_hours(url: str, changes: list[dict]) -> None:
     engine.dispose()
 
 
-def _summarised(url: str) -> tuple[int, int, int]:
-    """(rows summed in the summary, service-hours rows of known volunteers, a volunteer who never served)."""
+def _summarised(url: str) -> tuple[int, int, list[int]]:
+    """(rows summed in the summary, service-hours rows of known volunteers, two volunteers who never served)."""
     engine = reader_engine(url)
     with engine.connect() as conn:
         summed = conn.execute(select(func.coalesce(func.sum(volunteer_hours_months.c.entries), 0))).scalar_one()
@@ -217,32 +248,86 @@ def _summarised(url: str) -> tuple[int, int, int]:
             )
         ).scalar_one()
         idle = conn.execute(
-            select(func.min(volunteer.c.id)).where(volunteer.c.id.not_in(select(service_hours.c.volunteer_id)))
+            select(volunteer.c.id)
+            .where(volunteer.c.id.not_in(select(service_hours.c.volunteer_id)))
+            .order_by(volunteer.c.id)
+            .limit(2)
+        ).scalars()
+        idle = [int(i) for i in idle]
+    engine.dispose()
+    return int(summed), int(known), idle
+
+
+def _other_county(url: str) -> str:
+    """A county of the region table other than the newest service-hours row's."""
+    engine = reader_engine(url)
+    with engine.connect() as conn:
+        newest = conn.execute(select(service_hours.c.county_code).order_by(service_hours.c.id.desc()).limit(1))
+        other = conn.execute(
+            select(func.min(region.c.code)).where(region.c.level == "county", region.c.code != newest.scalar_one())
         ).scalar_one()
     engine.dispose()
-    return int(summed), int(known), int(idle)
+    return other
 
 
-def test_the_summary_path_gives_the_hours_of_the_rows_fresh_stale_and_refreshed(demo):
+def test_the_summary_path_gives_the_hours_of_the_rows_fresh_stale_and_refreshed(demo, monkeypatch):
+    # refreshed "today" as the demo sees it (FIXED_NOW), whatever the date of the run: this year is then read from
+    # its year's summary less the days to come, and the rows dated after FIXED_NOW are still to come
+    monkeypatch.setattr(refresh_module, "local_now", lambda: FIXED_NOW)
+    refresh(demo, full=True)
     summed, known, idle = _summarised(demo)
     assert summed == known > 1000  # fresh: the summary holds every row of a known volunteer
     assert _check(demo) > 1000
 
-    _add_hours(
-        demo,
-        [
-            {"served_on": D(2026, 11, 20), "hours": 2.5},  # today, after the refresh
-            {"served_on": D(2026, 3, 20), "hours": 7.0},  # an old date, in a summarised month inside the periods
-            {"served_on": D(2026, 3, 20), "hours": 1.5, "volunteer_id": idle},  # a volunteer who never served
-            {"served_on": D(2026, 10, 31), "hours": 3.0, "volunteer_id": idle},  # on a day taken off a whole month
-            {"served_on": D(2026, 11, 28), "hours": 4.0},  # a date still to come, in this month
-            {"served_on": D(2026, 12, 5), "hours": 6.0},  # next month: in this year's row, taken off this year
-        ],
-    )
+    changes = [
+        {"served_on": D(2026, 11, 20), "hours": 2.5},  # today, after the refresh
+        {"served_on": D(2026, 3, 20), "hours": 7.0},  # an old date, in a summarised month inside the periods
+        {"served_on": D(2026, 3, 20), "hours": 1.5, "volunteer_id": idle[0]},  # a volunteer who never served
+        {"served_on": D(2026, 10, 31), "hours": 3.0, "volunteer_id": idle[0]},  # on a day taken off a whole month
+        {"served_on": D(2026, 11, 28), "hours": 4.0},  # a date still to come, in this month
+        {"served_on": D(2026, 12, 5), "hours": 6.0},  # next month: in this year's row, taken off this year
+        # in another county: once refreshed, two rows in this year's summary (counted per volunteer, and at the top)
+        {"served_on": D(2026, 6, 10), "hours": 300.0, "county_code": _other_county(demo)},
+        # only a date to come: once refreshed, the one row of a volunteer who has not served this year (at the top
+        # of the year's hours, and counted among its volunteers of one row, both taken off)
+        {"served_on": D(2026, 12, 5), "hours": 900.0, "volunteer_id": idle[1]},
+    ]
+    _add_hours(demo, changes)
     assert _summarised(demo)[0] == summed  # the summary is stale ...
     assert _check(demo) > 1000  # ... and every figure still equals the rows'
 
     outcome = {o.name: o for o in refresh(demo)}["hours"]
     assert (outcome.how, outcome.since) == ("incremental", D(2026, 3, 1))
-    assert _summarised(demo)[0] == summed + 6
+    assert _summarised(demo)[0] == summed + len(changes)
+    assert _several_rows(demo) > 0
     assert _check(demo) > 1000
+    incremental = _year_summaries(demo)
+    refresh(demo, full=True)
+    assert _year_summaries(demo) == incremental  # the years the incremental refresh recounted are a full one's
+
+
+def _year_summaries(url: str) -> dict[str, Counter]:
+    """The rows of the yearly hours summaries (hours rounded: the sums' order may differ), as multisets."""
+    engine = reader_engine(url)
+    with engine.connect() as conn:
+        tables = (volunteer_hours_years, volunteer_active_years, volunteer_active_unit_years)
+        rows = {
+            table.name: Counter(
+                tuple(round(row.hours, 6) if name == "hours" else value for name, value in row._mapping.items())
+                for row in conn.execute(select(table))
+            )
+            for table in tables
+        }
+    engine.dispose()
+    return rows
+
+
+def _several_rows(url: str) -> int:
+    """The volunteers with several rows in this year's hours summary (read per volunteer by summaries.active)."""
+    engine = reader_engine(url)
+    with engine.connect() as conn:
+        y = volunteer_hours_years.c
+        several = select(func.count()).where(y.year == "2026", y.year_rows > 1)
+        counted = conn.execute(several).scalar_one()
+    engine.dispose()
+    return counted

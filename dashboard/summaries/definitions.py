@@ -18,8 +18,9 @@ table's rows from that date on and inserts these.
   months not in a final status (:func:`order_open`), which the orders page reads from the platform by id;
 - service hours: per volunteer, month of ``served_on`` and the service row's county, with the volunteer's
   county, township, unit, team and in-service party flag (:func:`volunteer_hours_months`), rolled up
-  without the volunteer and team (:func:`volunteer_hours_unit_months`), and per year instead of month
-  (:func:`volunteer_hours_years`);
+  without the volunteer and team (:func:`volunteer_hours_unit_months`), per year instead of month
+  (:func:`volunteer_hours_years`), and the volunteers of one row in a year counted without the volunteer
+  (:func:`volunteer_active_years`), rolled up without the team (:func:`volunteer_active_unit_years`);
 - star levels and points: volunteers per county, township, month of ``registered_on``, star level and points
   band (:func:`points_band`, bounds of volunteers.yaml) as the platform has them at the refresh
   (:func:`volunteer_grade_months`), rolled up without the township (:func:`volunteer_grade_county_months`);
@@ -40,8 +41,10 @@ from dashboard.summaries.tables import activity_content_months as content_months
 from dashboard.summaries.tables import order_open as open_orders
 from dashboard.summaries.tables import order_status_months as status_months
 from dashboard.summaries.tables import team_members as team_members_table
+from dashboard.summaries.tables import volunteer_active_years as active_years
 from dashboard.summaries.tables import volunteer_grade_months as grade_months
 from dashboard.summaries.tables import volunteer_hours_months as hours_months
+from dashboard.summaries.tables import volunteer_hours_years as years
 from dashboard.summaries.tables import volunteer_unit_months as unit_months
 from dashboard.volunteering import volunteering
 from queries.common import RATING_RANGE, TABLES, activity, month_of, region, service_order, volunteer
@@ -378,8 +381,9 @@ def volunteer_hours_unit_months(since: dt.date | None) -> Select:
 
 
 def volunteer_hours_years(since: dt.date | None) -> Select:
-    """:func:`volunteer_hours_months` summed per year (``'YYYY'``) instead of month: the years from ``since``'s
-    on are recounted (a whole year, whichever of its months changed)."""
+    """:func:`volunteer_hours_months` summed per year (``'YYYY'``) instead of month, with the volunteer's rows
+    in the year (``year_rows``): the years from ``since``'s on are recounted (a whole year, whichever of its
+    months changed)."""
     year = func.substr(hours_months.c.month, 1, 4)
     kept = [hours_months.c[k] for k in HOURS_KEPT]  # the service row's county first
     stmt = grouped(
@@ -389,6 +393,7 @@ def volunteer_hours_years(since: dt.date | None) -> Select:
             *kept,
             func.sum(hours_months.c.hours).label("hours"),
             func.sum(hours_months.c.entries).label("entries"),
+            func.count().over(partition_by=(hours_months.c.volunteer_id, year)).label("year_rows"),
         ),
         year,
         kept[0],
@@ -397,6 +402,35 @@ def volunteer_hours_years(since: dt.date | None) -> Select:
     )
     if since is not None:
         stmt = stmt.where(hours_months.c.month >= month_key(since.replace(month=1, day=1)))
+    return stmt
+
+
+def volunteer_active_years(since: dt.date | None) -> Select:
+    """The volunteers of one row in a year of :func:`volunteer_hours_years` (``year_rows`` 1), their hours and
+    rows, per year, the service row's county and the volunteer's county, township, unit, team and party flag:
+    what the distinct count of a whole year's volunteers who served reads, summed by any of these keys."""
+    keys = (years.c.year, *(years.c[k] for k in HOURS_KEPT))
+    stmt = grouped(
+        select(
+            *keys,
+            func.count().label("volunteers"),
+            func.sum(years.c.hours).label("hours"),
+            func.sum(years.c.entries).label("entries"),
+        ).where(years.c.year_rows == 1),
+        *keys,
+    )
+    if since is not None:
+        stmt = stmt.where(years.c.year >= year_key(since))
+    return stmt
+
+
+def volunteer_active_unit_years(since: dt.date | None) -> Select:
+    """:func:`volunteer_active_years` summed without the team (what the figures per area or unit read)."""
+    keys = (active_years.c.year, *(active_years.c[k] for k in HOURS_KEPT if k != "team_id"))
+    sums = (func.sum(active_years.c[name]).label(name) for name in ("volunteers", "hours", "entries"))
+    stmt = grouped(select(*keys, *sums), *keys)
+    if since is not None:
+        stmt = stmt.where(active_years.c.year >= year_key(since))
     return stmt
 
 

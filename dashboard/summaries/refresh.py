@@ -143,6 +143,8 @@ SUMMARIES = (
             Step(t.volunteer_hours_months, d.volunteer_hours_months, "month", d.month_key),
             Step(t.volunteer_hours_unit_months, d.volunteer_hours_unit_months, "month", d.month_key, from_source=False),
             Step(t.volunteer_hours_years, d.volunteer_hours_years, "year", d.year_key, from_source=False),
+            Step(t.volunteer_active_years, d.volunteer_active_years, "year", d.year_key, from_source=False),
+            Step(t.volunteer_active_unit_years, d.volunteer_active_unit_years, "year", d.year_key, from_source=False),
         ),
     ),
     Summary(

@@ -134,9 +134,10 @@ order_open = Table(
 )
 
 
-def _hours_per_volunteer(name: str, period: str, width: int) -> Table:
+def _hours_per_volunteer(name: str, period: str, width: int, *extra: Column | Index) -> Table:
     """Service hours and rows per volunteer, ``period`` of ``served_on`` (text of ``width`` characters) and the
-    service row's county, with the volunteer's county, township, unit, team and in-service party flag."""
+    service row's county, with the volunteer's county, township, unit, team and in-service party flag, and
+    the ``extra`` columns and indexes."""
     return Table(
         name,
         metadata,
@@ -154,12 +155,56 @@ def _hours_per_volunteer(name: str, period: str, width: int) -> Table:
         # a district's rows of a period range are found in the index, without visiting the other districts' rows
         Index(f"ix_{name}_{period}_county", period, "county_code"),
         Index(f"ix_{name}_county_{period}", "county_code", period),
+        *extra,
     )
 
 
 volunteer_hours_months = _hours_per_volunteer("volunteer_hours_months", "month", 7)
 # the same per year (what a period of whole years, such as "this year", reads: ~2 times fewer rows)
-volunteer_hours_years = _hours_per_volunteer("volunteer_hours_years", "year", 4)
+volunteer_hours_years = _hours_per_volunteer(
+    "volunteer_hours_years",
+    "year",
+    4,
+    # the volunteer's rows in the year: more than one when they served in several counties, or their unit, team
+    # or party flag changed between refreshes; the volunteers of one row are also counted in volunteer_active_years
+    Column("year_rows", Integer, nullable=False),
+    Index("ix_volunteer_hours_years_volunteer", "volunteer_id", "year"),  # the volunteers with rows since
+)
+# a year's volunteers of one row, most hours first (the top list walks it), and those of several rows
+Index(
+    "ix_volunteer_hours_years_rows_hours",
+    volunteer_hours_years.c.year,
+    volunteer_hours_years.c.year_rows,
+    volunteer_hours_years.c.hours.desc(),
+    volunteer_hours_years.c.volunteer_id,
+)
+
+
+def _active_years(name: str, *columns: Column) -> Table:
+    """The volunteers of one row in a year of volunteer_hours_years (year_rows 1), their hours and rows, counted
+    per year, service county, the volunteer's county, township, unit and party flag and ``columns``: their
+    distinct count adds up by any of these keys."""
+    return Table(
+        name,
+        metadata,
+        Column("year", String(4), nullable=False),
+        Column("county_code", String(6)),
+        Column("volunteer_county_code", String(6)),
+        Column("township_code", String(9)),
+        Column("unit_id", Integer),
+        *columns,
+        Column("is_in_service_party_member", Boolean),
+        Column("volunteers", Integer, nullable=False),
+        Column("hours", Float, nullable=False),
+        Column("entries", Integer, nullable=False),
+        Index(f"ix_{name}_year_county", "year", "county_code"),
+        Index(f"ix_{name}_county_year", "county_code", "year"),
+    )
+
+
+volunteer_active_years = _active_years("volunteer_active_years", Column("team_id", Integer))
+# the same without the team (what the figures per area or unit read: ~10 times fewer rows)
+volunteer_active_unit_years = _active_years("volunteer_active_unit_years")
 
 volunteer_hours_unit_months = Table(
     "volunteer_hours_unit_months",
@@ -185,7 +230,13 @@ team_members = Table(
 
 # A service row's county is its volunteer's (almost always): told to PostgreSQL's planner, which otherwise takes
 # a district's rows for the square of its share and plans a few thousand rows instead of tens of thousands.
-for _table in (volunteer_hours_months, volunteer_hours_unit_months, volunteer_hours_years):
+for _table in (
+    volunteer_hours_months,
+    volunteer_hours_unit_months,
+    volunteer_hours_years,
+    volunteer_active_years,
+    volunteer_active_unit_years,
+):
     event.listen(
         _table,
         "after_create",
