@@ -124,32 +124,42 @@ def _keyed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out.sort_values(keys).reset_index(drop=True)
 
 
+def _compare(conn: Connection, read, expected: pd.DataFrame, keys: list[str]) -> int:
+    """The subquery ``read`` (the keys, then two sums) against ``expected`` (the keys, ``hours``, ``entries``)."""
+    got = pd.DataFrame([tuple(r) for r in conn.execute(select(read)).all()], columns=[*keys, "hours", "entries"])
+    pd.testing.assert_frame_equal(_keyed(got, keys), _keyed(expected, keys), check_exact=False, atol=1e-6)
+    return len(expected)
+
+
 def _check_served(conn: Connection, rows: pd.DataFrame, scope: Scope, filters: Filters) -> int:
+    """summaries.served: the hours and rows per key, against the rows."""
     chosen = _chosen(rows, scope, filters)
-    compared = 0
-    for keys in KEY_SETS:
-        sub = summaries.served(conn, scope, filters, keys)
-        got = pd.DataFrame([tuple(r) for r in conn.execute(select(sub)).all()], columns=[*keys, "hours", "entries"])
-        grouped = chosen.groupby(keys, dropna=False).agg(hours=("hours", "sum"), entries=("hours", "size"))
-        expected = grouped.reset_index()
-        pd.testing.assert_frame_equal(_keyed(got, keys), _keyed(expected, keys), check_exact=False, atol=1e-6)
-        compared += len(expected)
-    return compared
+    return sum(
+        _compare(
+            conn,
+            summaries.served(conn, scope, filters, keys),
+            chosen.groupby(keys, dropna=False).agg(hours=("hours", "sum"), entries=("hours", "size")).reset_index(),
+            keys,
+        )
+        for keys in KEY_SETS
+    )
 
 
 def _check_active(conn: Connection, rows: pd.DataFrame, scope: Scope, filters: Filters) -> int:
-    """summaries.active: the volunteers who served and their hours per key, against the rows."""
+    """summaries.active: the volunteers who served (compared under the name of the rows' count) and their hours
+    per key, against the rows."""
     chosen = _chosen(rows, scope, filters)
-    compared = 0
-    for keys in ACTIVE_KEY_SETS:
-        sub = summaries.active(conn, scope, filters, keys)
-        # the volunteers under the name of the rows' count, to compare both with _keyed
-        got = pd.DataFrame([tuple(r) for r in conn.execute(select(sub)).all()], columns=[*keys, "hours", "entries"])
-        grouped = chosen.groupby(keys, dropna=False)
-        expected = grouped.agg(hours=("hours", "sum"), entries=("volunteer_id", "nunique")).reset_index()
-        pd.testing.assert_frame_equal(_keyed(got, keys), _keyed(expected, keys), check_exact=False, atol=1e-6)
-        compared += len(expected)
-    return compared
+    return sum(
+        _compare(
+            conn,
+            summaries.active(conn, scope, filters, keys),
+            chosen.groupby(keys, dropna=False)
+            .agg(hours=("hours", "sum"), entries=("volunteer_id", "nunique"))
+            .reset_index(),
+            keys,
+        )
+        for keys in ACTIVE_KEY_SETS
+    )
 
 
 def _check_pages(conn: Connection, rows: pd.DataFrame, scope: Scope, filters: Filters) -> None:

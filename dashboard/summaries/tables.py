@@ -180,6 +180,16 @@ Index(
 )
 
 
+def _hours_area() -> tuple[Column, ...]:
+    """The columns of an hours roll-up's area: the service row's county, the volunteer's county, township, unit."""
+    return (
+        Column("county_code", String(6)),
+        Column("volunteer_county_code", String(6)),
+        Column("township_code", String(9)),
+        Column("unit_id", Integer),
+    )
+
+
 def _active_years(name: str, *columns: Column) -> Table:
     """The volunteers of one row in a year of volunteer_hours_years (year_rows 1), their hours and rows, counted
     per year, service county, the volunteer's county, township, unit and party flag and ``columns``: their
@@ -188,10 +198,7 @@ def _active_years(name: str, *columns: Column) -> Table:
         name,
         metadata,
         Column("year", String(4), nullable=False),
-        Column("county_code", String(6)),
-        Column("volunteer_county_code", String(6)),
-        Column("township_code", String(9)),
-        Column("unit_id", Integer),
+        *_hours_area(),
         *columns,
         Column("is_in_service_party_member", Boolean),
         Column("volunteers", Integer, nullable=False),
@@ -210,10 +217,7 @@ volunteer_hours_unit_months = Table(
     "volunteer_hours_unit_months",
     metadata,
     Column("month", String(7), nullable=False),
-    Column("county_code", String(6)),
-    Column("volunteer_county_code", String(6)),
-    Column("township_code", String(9)),
-    Column("unit_id", Integer),
+    *_hours_area(),
     Column("is_in_service_party_member", Boolean),
     Column("hours", Float, nullable=False),
     Column("entries", Integer, nullable=False),
