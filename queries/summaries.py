@@ -153,8 +153,8 @@ DEFINITIONS = {
     ),
     "order_status": (
         "订单按当前状态、评分和接单队伍的计数取自看板的汇总表，并补上汇总之后新下的订单：较早的整月全部取自汇总表；"
-        "最近两个月（汇总当月与上月）只有已走完流程的订单（已评价、已拒绝、已取消，平台不会再改动）取自汇总表，"
-        "其余订单直接取平台数据，状态为最新；所选时间段首尾不满一个月的部分直接取平台数据。超时按当前时刻计算。"
+        "时间段含更早月份时，最近两个月（汇总当月与上月）只有已走完流程的订单（已评价、已拒绝、已取消，平台不会再改动）"
+        "取自汇总表，其余订单直接取平台数据，状态为最新；只含最近两个月的时间段全部直接取平台数据；所选时间段首尾不满一个月的部分直接取平台数据。超时按当前时刻计算。"
         "更早月份中已汇总的订单，其状态、时间、评分和接单队伍（含志愿者所属队伍）的修改，"
         "在下一次全部重算（每晚）后计入。"
     ),
@@ -877,9 +877,11 @@ def _cube_parts(
     longest overdue limit, so that a row without a wait start is overdue for good) come from the summary with
     every status. The recent months, rebuilt at every refresh, follow a :func:`_plan` (a partial month either
     read day by day or taken whole less its other days): their orders of a final status come from the summary,
-    the others (``dash.order_open``) from ``service_order`` by id. Whatever is left is read whole. With
-    ``counts_only`` (no sums, no overdue) the recent months are read whole: counting their orders in
-    ``service_order`` costs less than picking the open ones by id.
+    the others (``dash.order_open``) from ``service_order`` by id. Whatever is left is read whole. The recent
+    months are read whole too with ``counts_only`` (no sums, no overdue: counting their orders in
+    ``service_order`` costs less than picking the open ones by id), and for a period without older months:
+    there picking the open orders (a fifth of them) costs as much as reading them all, and the summary's rows
+    and the union come on top (1.25× for this month at the province, bench/session6_province.md).
     """
     parts = _CubeParts()
     longest = dt.timedelta(minutes=max(w.overdue_minutes for w in order_flow().waits.values()))
@@ -896,7 +898,7 @@ def _cube_parts(
             parts.live.append((start, older_stop))
     parts.live.append((max(start, older_stop), min(stop, recent)))  # only when the wait limit outlasts a month
     recent_start = max(start, recent)
-    if counts_only:
+    if counts_only or parts.months is None:
         parts.live.append((recent_start, stop))
     elif recent_start < stop:
         plan = _plan(recent_start, stop, refreshed.date() + _DAY)

@@ -46,11 +46,12 @@ PERIODS = [  # (start, end)
     (D(2026, 2, 1), D(2026, 4, 30)),  # whole months only, all summarised
     (D(2026, 8, 1), D(2026, 10, 31)),  # whole months across the recent months' start
     (D(2025, 12, 10), D(2026, 2, 5)),  # across the new year
-    (D(2026, 11, 1), D(2026, 11, 20)),  # this month: the summary's final orders, the open ones read by id
+    (D(2026, 11, 1), D(2026, 11, 20)),  # this month: recent months alone are read whole
     (D(2026, 10, 1), D(2026, 10, 31)),  # last month whole: what "this month" is on its last day
-    (D(2026, 10, 22), D(2026, 11, 20)),  # the 30 days to "today": October whole less its first 21 days
+    (D(2026, 10, 22), D(2026, 11, 20)),  # the 30 days to "today"
     (D(2026, 10, 10), D(2026, 11, 5)),  # recent months partial at both ends
     (D(2026, 11, 18), D(2026, 11, 19)),  # two recent days: read whole
+    (D(2026, 9, 1), D(2026, 10, 25)),  # older and recent months: October whole less its last 6 days
 ]
 # as of the refresh, a week later, and a moment before it (as a test's fixed clock may be) just after a month
 NOWS = (FIXED_NOW, FIXED_NOW + dt.timedelta(days=6), dt.datetime(2026, 9, 3, 12, 0))
