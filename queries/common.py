@@ -144,15 +144,16 @@ def _seconds_between_pg(element, compiler, **kw):
 def overdue_clause(now: dt.datetime, actionable: bool = True) -> ColumnElement[bool]:
     """Orders waiting at a step longer than its limit in assets/order_flow.yaml, as of ``now``: by default
     at the waits the centre can act on (超时, the headline figure); ``actionable=False``: at the others
-    (the resident's rating: 超期未评价)."""
+    (the resident's rating: 超期未评价). The wait begins at
+    :func:`dashboard.summaries.definitions.order_waiting_since`, the later of its step's time and the order's
+    placing, hence both before the limit."""
+    o = service_order.c
     return or_(
         false(),
         *(
-            and_(
-                service_order.c.status == wait.status,
-                service_order.c[wait.since] < now - dt.timedelta(minutes=wait.overdue_minutes),
-            )
+            and_(o.status == wait.status, *(start < cutoff for start in dict.fromkeys((o[wait.since], o.placed_at))))
             for wait in order_flow().overdue_waits(actionable)
+            for cutoff in [now - dt.timedelta(minutes=wait.overdue_minutes)]
         ),
     )
 

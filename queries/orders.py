@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from dashboard.orders_filters import OrderFilters
 
 team = TABLES["team"]
+BOUND_DAYS = dt.timedelta(days=31)  # overdue_orders takes its bound from the overdue orders of the period's first days
 
 # What the order cube's summarised months mean for freshness (queries.summaries.order_cube), on the board's help.
 _SUMMARISED = summaries.DEFINITIONS["order_status"]
@@ -84,7 +85,8 @@ DEFINITIONS = {
     "open": "尚未走完流程、正在等待下一步的订单：待派单、已制单、待接单、重新派单、服务中、待评价。",
     "overdue": (
         "超时：截至 {now}，在中心可以处理的等待环节停留超过时限的订单（时限见 assets/order_flow.yaml）：{limits}。"
-        "等群众评价超过时限的不算超时，另计为“超期未评价”。"
+        "等群众评价超过时限的不算超时，另计为“超期未评价”。等待从该环节的时间算起；"
+        "该时间早于点单时间的（环节顺序错误，见数据质量页）从点单时间算起。"
     ),
     "unrated_overdue": (
         "超期未评价：截至 {now}，服务已完成、等群众评价超过时限的订单（{limits}）。评价是群众的事，"
@@ -299,13 +301,25 @@ def overdue_orders(
     ``station_name``, ``placed_at``, ``waiting_since``, ``waited_seconds``.
 
     The longest waits are chosen first and named afterwards: the year's 超期未评价 are ~100,000 orders in the
-    city demo, and naming them all before keeping ``limit`` cost a hash join per name."""
+    city demo, and naming them all before keeping ``limit`` cost a hash join per name. They are chosen among
+    the orders placed up to a bound: no wait begins before its order was placed (:func:`order_waiting_since`),
+    so once some ``limit`` overdue orders have waited since ``T`` or longer, every one of the longest waits
+    was placed by ``T``. ``T`` is the ``limit``-th wait start among the first ``2 × limit`` overdue orders placed
+    in the period's first :data:`BOUND_DAYS` (none when they are fewer than ``limit``): a range of an index in
+    placing order, cut short where overdue orders are many (the unrated) and a month at most where they are
+    few (the orders in flight). So a year is read from its start up to ``T``, not whole.
+    """
     since = order_waiting_since()
     o = service_order.c
+    overdue = and_(order_where(scope, filters, page), overdue_clause(now, actionable))
+    first_days = o.placed_at < dt.datetime.combine(filters.start + BOUND_DAYS, dt.time.min)
+    earliest = select(since.label("since")).where(overdue, first_days).order_by(o.placed_at).limit(limit * 2)
+    earliest = earliest.subquery("earliest")
+    bound = select(earliest.c.since).order_by(earliest.c.since).offset(limit - 1).limit(1).scalar_subquery()
     waiting = (
         select(o.id, o.code, o.category, o.status, o.county_code, o.township_code, o.station_id, o.placed_at)
         .add_columns(since.label("waiting_since"))
-        .where(order_where(scope, filters, page), overdue_clause(now, actionable))
+        .where(overdue, o.placed_at <= func.coalesce(bound, _as_of(now)))
         .order_by(since, o.id)
         .limit(limit)
         .subquery("waiting")

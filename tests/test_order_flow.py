@@ -38,8 +38,10 @@ ORDERS = [
     _order(3, "dispatched", dispatched_at=NOW - dt.timedelta(minutes=150)),  # 150 > 120: overdue
     _order(4, "accepted", dispatched_at=T0, accepted_at=NOW - dt.timedelta(hours=47)),  # 47 h < 48 h
     _order(5, "rated", dispatched_at=T0 + dt.timedelta(seconds=90), accepted_at=T0, rated_at=T0),  # done: never overdue
-    _order(6, "completed", completed_at=NOW - dt.timedelta(days=8)),  # 8 days unrated > 7 days: 超期未评价
-    _order(7, "completed", completed_at=NOW - dt.timedelta(days=6)),  # 6 days unrated: in time
+    _order(6, "completed", placed_at=NOW - dt.timedelta(days=9), completed_at=NOW - dt.timedelta(days=8)),  # 8 d > 7 d
+    _order(7, "completed", placed_at=NOW - dt.timedelta(days=9), completed_at=NOW - dt.timedelta(days=6)),  # in time
+    # completed 8 days ago, placed today (steps out of order): its wait began at its placing, 3 h ago
+    _order(8, "completed", completed_at=NOW - dt.timedelta(days=8)),
 ]
 
 
@@ -57,7 +59,7 @@ def test_overdue_orders_follow_the_limits_in_assets(flow_db):
     with flow_db.connect() as conn:
         ids = conn.execute(select(service_order.c.id).where(overdue_clause(NOW)).order_by("id")).scalars().all()
         unrated = conn.execute(select(service_order.c.id).where(overdue_clause(NOW, actionable=False))).scalars()
-        assert list(unrated) == [6]  # waiting for the resident's rating is not 超时
+        assert list(unrated) == [6]  # waiting for the resident's rating is not 超时; 8 waits from its placing
     assert ids == [2, 3]
 
 

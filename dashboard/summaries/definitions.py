@@ -219,9 +219,20 @@ def satisfied(rating: ColumnElement, satisfied_rating: int) -> ColumnElement[boo
 
 
 def order_waiting_since() -> ColumnElement:
-    """The time an order's current wait began (per status, from assets/order_flow.yaml); NULL when not waiting."""
-    waits = order_flow().waits.values()
-    return case(*((service_order.c.status == w.status, service_order.c[w.since]) for w in waits))
+    """The time an order's current wait began (per status, from assets/order_flow.yaml); NULL when not waiting.
+
+    A wait recorded as beginning before the order was placed (steps out of order, which the quality checks
+    count) began when it was placed: no wait starts before its order, so the longest waits are found among
+    the earliest placed orders (:func:`queries.orders.overdue_orders`). The late waits of the summaries
+    (:func:`late_waiting_since`) are the same either way.
+    """
+    o = service_order.c
+    whens = []
+    for w in order_flow().waits.values():
+        if w.since != "placed_at":
+            whens.append((and_(o.status == w.status, o[w.since] < o.placed_at), o.placed_at))
+        whens.append((o.status == w.status, o[w.since]))
+    return case(*whens)
 
 
 def order_flow_sums(satisfied_rating: int | None) -> dict[str, ColumnElement]:
