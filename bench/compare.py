@@ -5,7 +5,9 @@
 
 A tree is ``LABEL=REV`` (``git archive`` of that commit), ``LABEL=REV+FROM:PATH,PATH`` (REV with those
 files taken from commit FROM) or ``LABEL=REV-C1,C2`` (REV with the changes of commits C1, C2 taken back):
-one change isolated from everything else that landed around it. Every
+one change isolated from everything else that landed around it. ``--on LABEL=URL`` gives a tree a database of
+its own (the same data with other statistics or settings, say; the views are those of its own busiest
+district and station). Every
 tree gets the benchmark harness of the working tree (this file, :mod:`bench.timing`,
 :mod:`bench.recorder`, :mod:`bench.views`, and ``tests/support/apptest.py``, which the recorder runs pages
 with), so only the product code differs between them.
@@ -186,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", required=True)
     parser.add_argument("--pages", required=True, help="逗号分隔的页面 url_path")
     parser.add_argument("--tree", action="append", default=[], help="LABEL=REV 或 LABEL=REV+FROM:PATH,PATH")
+    parser.add_argument("--on", action="append", default=[], help="LABEL=URL：该树读这个数据库，而不是 --url")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", help="把结果（markdown）追加到此文件")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -196,13 +199,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if len(args.tree) < 2:
         parser.error("至少需要两个 --tree")
+    urls = dict(spec.partition("=")[::2] for spec in args.on)
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
         described, trees = {}, []
         try:
             for spec in args.tree:
                 label, _, rev = spec.partition("=")
                 described[label] = extract(rev, Path(tmp) / label)
-                trees.append(Tree(label, Path(tmp) / label, args.url, pages))
+                if label in urls:
+                    described[label] += f"; on `{urls[label].rsplit('/', 1)[-1]}`"
+                trees.append(Tree(label, Path(tmp) / label, urls.get(label, args.url), pages))
                 print(f"[{time.strftime('%H:%M:%S')}] {label}: {described[label]}", flush=True)
             loads = [", ".join(f"{x:.2f}" for x in os.getloadavg())]
             for run in range(args.runs):
