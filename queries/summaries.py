@@ -28,14 +28,16 @@ activities and for the materials and uploads of the recent months; materials cha
 moved or deleted, in the older months (a month stays recent until the first refresh two months after
 it, which rebuilds it) show up at the next full refresh (nightly in production).
 
-Service hours (:func:`served`) are read the same way from ``dash.volunteer_hours_months`` (hours per
-volunteer and month), per volunteer or coarser, with each part's rows counted (``entries``) so that the
-days taken off a whole month also take off the volunteers who served only on them: a volunteer is in
-the period when their rows add up to more than none. They equal the hours of ``service_hours`` joined
-to ``volunteer`` at any time, except that the volunteer's county, township, unit, team and party flag
-are those of the last refresh for the months it summarised (a volunteer changed in place is seen at
-the next full refresh), and that, like the other figures here, they count the counties of the region
-table only. The volunteers who served (:func:`active`) and the top volunteers (:func:`most_served`) of one
+Service hours (:func:`served`) are read the same way from ``dash.volunteer_hours_months`` (hours per volunteer
+and month), per volunteer or coarser, with each part's rows counted (``entries``) so that the days taken off a
+whole month also take off the volunteers who served only on them: a volunteer is in the period when their rows
+add up to more than none. The days of a partial month in the recent months (the refresh's and the one before:
+"this month", the 30 days up to today) come from ``dash.volunteer_hours_days`` and the rows it has not seen,
+older ones from ``service_hours`` joined to ``volunteer``. They equal the hours of ``service_hours`` joined to
+``volunteer`` at any time, except that the volunteer's county, township, unit, team and party flag are those
+of the last refresh for the months it summarised (a volunteer changed in place is seen at the next full
+refresh), and that, like the other figures here, they count the counties of the region table only. The
+volunteers who served (:func:`active`) and the top volunteers (:func:`most_served`) of one
 whole year are counted from the year's summaries, grouping per volunteer only the few with several rows in
 the year or with rows outside its summary.
 
@@ -92,6 +94,7 @@ from dashboard.summaries.definitions import (
     activity_recent_from,
     band_ends,
     final,
+    hours_recent_from,
     in_region,
     month_key,
     month_start,
@@ -116,6 +119,7 @@ from dashboard.summaries.tables import (
     volunteer_area_months,
     volunteer_grade_county_months,
     volunteer_grade_months,
+    volunteer_hours_days,
     volunteer_hours_months,
     volunteer_hours_unit_months,
     volunteer_hours_years,
@@ -542,8 +546,34 @@ def _served_parts(
     ranges = (*plan.added, *plan.subtracted)
     if ranges:
         sign = case((or_(false(), *(within(a, b) for a, b in plan.subtracted)), -1), else_=1)
-        parts.append(rows(h.hours * sign, sign, or_(*(within(a, b) for a, b in ranges))))
+        in_ranges = or_(*(within(a, b) for a, b in ranges))
+        if min(a for a, _ in ranges) >= hours_recent_from(refreshed):
+            # the recent days from their summary, and their rows the summary has not seen
+            parts.append(_summary_days(keys, scope, filters, plan))
+            in_ranges = and_(in_ranges, h.id.between(_through(conn, "hours") + 1, _ID_CEILING))
+        parts.append(rows(h.hours * sign, sign, in_ranges))
     return year, parts
+
+
+def _summary_days(keys: Sequence[str], scope: Scope, filters: Filters, plan: _Plan) -> Select:
+    """The rows of ``dash.volunteer_hours_days`` in the day ranges of ``plan`` in scope and area: the keys, then
+    ``hours`` and ``entries``, negated in the ``subtracted`` ranges. The volunteer's columns are those its month's
+    rows in ``dash.volunteer_hours_months`` were counted with (no join to ``volunteer``)."""
+    s = volunteer_hours_days.c
+
+    def within(a: dt.date, b: dt.date) -> ColumnElement[bool]:
+        return and_(s.served_on >= a, s.served_on < b)
+
+    named = {"month": month_of(s.served_on), "county_code": s.volunteer_county_code}
+    sign = case((or_(false(), *(within(a, b) for a, b in plan.subtracted)), -1), else_=1)
+    return select(
+        *((named[k] if k in named else s[k]).label(k) for k in keys),
+        (s.hours * sign).label("hours"),
+        (s.entries * sign).label("entries"),
+    ).where(
+        *_hours_area(scope, filters, s.county_code, s.volunteer_county_code, s.township_code),
+        or_(*(within(a, b) for a, b in (*plan.added, *plan.subtracted))),
+    )
 
 
 def _per_key(parts: Sequence[Select], keys: Sequence[str], name: str) -> Subquery:

@@ -32,6 +32,7 @@ from dashboard.summaries.refresh import refresh
 from dashboard.summaries.tables import (
     volunteer_active_unit_years,
     volunteer_active_years,
+    volunteer_hours_days,
     volunteer_hours_months,
     volunteer_hours_years,
 )
@@ -311,16 +312,27 @@ def test_the_summary_path_gives_the_hours_of_the_rows_fresh_stale_and_refreshed(
     assert _summarised(demo)[0] == summed + len(changes)
     assert _several_rows(demo) > 0
     assert _check(demo) > 1000
-    incremental = _year_summaries(demo)
+    incremental = _recounted(demo)
     refresh(demo, full=True)
-    assert _year_summaries(demo) == incremental  # the years the incremental refresh recounted are a full one's
+    assert _recounted(demo) == incremental  # the years and days the incremental refresh recounted are a full one's
+
+    # a month on, the recent days start a month later: the days no longer recent are dropped, the rest kept
+    monkeypatch.setattr(refresh_module, "local_now", lambda: FIXED_NOW + dt.timedelta(days=31))
+    outcome = {o.name: o for o in refresh(demo)}["hours"]
+    assert (outcome.how, outcome.since) == ("incremental", D(2026, 10, 1))
+    moved, days = _recounted(demo), _days(demo)
+    assert min(days) == D(2026, 11, 1)
+    assert D(2026, 12, 5) in days  # the rows dated in the future are kept with their days
+    refresh(demo, full=True)
+    assert _recounted(demo) == moved
 
 
-def _year_summaries(url: str) -> dict[str, Counter]:
-    """The rows of the yearly hours summaries (hours rounded: the sums' order may differ), as multisets."""
+def _recounted(url: str) -> dict[str, Counter]:
+    """The rows of the hours summaries an incremental refresh recounts beyond the months (the yearly ones and the
+    recent days; hours rounded: the sums' order may differ), as multisets."""
     engine = reader_engine(url)
     with engine.connect() as conn:
-        tables = (volunteer_hours_years, volunteer_active_years, volunteer_active_unit_years)
+        tables = (volunteer_hours_years, volunteer_active_years, volunteer_active_unit_years, volunteer_hours_days)
         rows = {
             table.name: Counter(
                 tuple(round(row.hours, 6) if name == "hours" else value for name, value in row._mapping.items())
@@ -330,6 +342,15 @@ def _year_summaries(url: str) -> dict[str, Counter]:
         }
     engine.dispose()
     return rows
+
+
+def _days(url: str) -> set[dt.date]:
+    """The days of ``dash.volunteer_hours_days``."""
+    engine = reader_engine(url)
+    with engine.connect() as conn:
+        days = set(conn.execute(select(volunteer_hours_days.c.served_on).distinct()).scalars())
+    engine.dispose()
+    return days
 
 
 def _several_rows(url: str) -> int:

@@ -17,10 +17,11 @@ table's rows from that date on and inserts these.
   rolled up without the township and category (:func:`order_status_county_months`), and the orders of the recent
   months not in a final status (:func:`order_open`), which the orders page reads from the platform by id;
 - service hours: per volunteer, month of ``served_on`` and the service row's county, with the volunteer's
-  county, township, unit, team and in-service party flag (:func:`volunteer_hours_months`), rolled up
-  without the volunteer and team (:func:`volunteer_hours_unit_months`), per year instead of month
-  (:func:`volunteer_hours_years`), and the volunteers of one row in a year counted without the volunteer
-  (:func:`volunteer_active_years`), rolled up without the team (:func:`volunteer_active_unit_years`);
+  county, township, unit, team and in-service party flag (:func:`volunteer_hours_months`), per day for the
+  recent days (:func:`volunteer_hours_days`), rolled up without the volunteer and team
+  (:func:`volunteer_hours_unit_months`), per year instead of month (:func:`volunteer_hours_years`), and the
+  volunteers of one row in a year counted without the volunteer (:func:`volunteer_active_years`), rolled up
+  without the team (:func:`volunteer_active_unit_years`);
 - star levels and points: volunteers per county, township, month of ``registered_on``, star level and points
   band (:func:`points_band`, bounds of volunteers.yaml) as the platform has them at the refresh
   (:func:`volunteer_grade_months`), rolled up without the township (:func:`volunteer_grade_county_months`);
@@ -353,22 +354,41 @@ def volunteer_hours_months(since: dt.date | None) -> Select:
     (a volunteer joins another team or becomes a party member in service), which only a full refresh
     copies into months already summarised.
     """
-    month = month_of(service_hours.c.served_on)
-    copied = [column.label(name) for name, column in HOURS_VOLUNTEER_COLUMNS.items()]
+    return _volunteer_hours(month_of(service_hours.c.served_on), "month", since and month_start(since))
+
+
+def volunteer_hours_days(since: dt.date | None) -> Select:
+    """:func:`volunteer_hours_months` per day (``served_on``) instead of month, from ``since`` on: the refresh
+    keeps the recent days only (:func:`hours_recent_from`), rebuilt with the months that hold them, so that a
+    partial month's days are read with the very columns its month's rows were counted with."""
+    return _volunteer_hours(service_hours.c.served_on, "served_on", since)
+
+
+def _volunteer_hours(period: ColumnElement, name: str, since: dt.date | None) -> Select:
+    """Service hours and rows per volunteer, ``period`` of ``served_on`` (named ``name``) and the service row's
+    county, with the volunteer's columns (:data:`HOURS_VOLUNTEER_COLUMNS`), of the rows served from ``since`` on."""
+    copied = [column.label(key) for key, column in HOURS_VOLUNTEER_COLUMNS.items()]
     county, volunteer_id = service_hours.c.county_code, service_hours.c.volunteer_id
     stmt = grouped(
-        select(volunteer_id, month.label("month"), county, *copied)
+        select(volunteer_id, period.label(name), county, *copied)
         .add_columns(func.sum(service_hours.c.hours).label("hours"), func.count().label("entries"))
         .select_from(service_hours.join(volunteer, volunteer.c.id == volunteer_id))
         .where(in_region(county)),
-        month,
+        period,
         county,
         volunteer_id,
         *HOURS_VOLUNTEER_COLUMNS.values(),
     )
     if since is not None:
-        stmt = stmt.where(service_hours.c.served_on >= month_start(since))
+        stmt = stmt.where(service_hours.c.served_on >= since)
     return stmt
+
+
+def hours_recent_from(today: dt.date) -> dt.date:
+    """The first day of the service hours a refresh on ``today`` keeps per day (:func:`volunteer_hours_days`):
+    :func:`activity_recent_from`'s rule, the month of the refresh and the one before, which is where the partial
+    months of "this month", "last month" and the 30 days up to today fall."""
+    return activity_recent_from(today)
 
 
 def volunteer_hours_unit_months(since: dt.date | None) -> Select:

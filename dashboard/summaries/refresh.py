@@ -16,7 +16,8 @@ platform's table itself (``queries.summaries``), and the first refresh after the
 rebuilds them from the platform's rows as they are then (from the previous refresh's recent start).
 The orders by status go further (``Summary.recent_rebuilt``): every refresh rebuilds their recent rows and
 lists the orders of those months not yet in a final status (``dash.order_open``), so that the readers take
-the final ones from the summary and only the listed ones from the platform.
+the final ones from the summary and only the listed ones from the platform. The service hours keep their recent
+days per day too (``dash.volunteer_hours_days``), rebuilt with the months that hold them.
 The volunteers' star levels and points and their teams (``Summary.whole``), which the platform updates in
 place, are recounted whole at every refresh. Running a refresh twice changes nothing else the second time.
 Everything happens in one transaction that reads the platform's tables in one snapshot, and on PostgreSQL
@@ -75,7 +76,8 @@ class Summary:
     dated: str
     bucket: Callable[[dt.date], dt.date]
     steps: tuple[Step, ...]
-    # the first day of the rows that may still change in place, given the refresh's day (None: rows never change)
+    # the first day of the recent rows, given the refresh's day (None: none): rows that may still change in place
+    # (activities, orders), or that a step keeps only while they are recent (Step.recent_only)
     recent: Callable[[dt.date], dt.date] | None = None
     # the recent rows are rebuilt at every refresh (their readers use them), not only once they stop being recent
     recent_rebuilt: bool = False
@@ -141,11 +143,13 @@ SUMMARIES = (
         d.month_start,
         (
             Step(t.volunteer_hours_months, d.volunteer_hours_months, "month", d.month_key),
+            Step(t.volunteer_hours_days, d.volunteer_hours_days, "served_on", recent_only=True),
             Step(t.volunteer_hours_unit_months, d.volunteer_hours_unit_months, "month", d.month_key, from_source=False),
             Step(t.volunteer_hours_years, d.volunteer_hours_years, "year", d.year_key, from_source=False),
             Step(t.volunteer_active_years, d.volunteer_active_years, "year", d.year_key, from_source=False),
             Step(t.volunteer_active_unit_years, d.volunteer_active_unit_years, "year", d.year_key, from_source=False),
         ),
+        recent=d.hours_recent_from,
     ),
     Summary(
         "grades",

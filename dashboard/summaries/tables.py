@@ -9,6 +9,7 @@ was last refreshed, and up to which source row, is in :data:`refresh_state`.
 from __future__ import annotations
 
 from sqlalchemy import DDL, Boolean, Column, Date, DateTime, Float, Index, Integer, MetaData, String, Table, event
+from sqlalchemy.types import TypeEngine
 
 from dashboard.order_flow import order_flow
 
@@ -134,15 +135,15 @@ order_open = Table(
 )
 
 
-def _hours_per_volunteer(name: str, period: str, width: int, *extra: Column | Index) -> Table:
-    """Service hours and rows per volunteer, ``period`` of ``served_on`` (text of ``width`` characters) and the
+def _hours_per_volunteer(name: str, period: str, kind: TypeEngine, *extra: Column | Index) -> Table:
+    """Service hours and rows per volunteer, ``period`` of ``served_on`` (a column of type ``kind``) and the
     service row's county, with the volunteer's county, township, unit, team and in-service party flag, and
     the ``extra`` columns and indexes."""
     return Table(
         name,
         metadata,
         Column("volunteer_id", Integer, nullable=False),
-        Column(period, String(width), nullable=False),  # 'YYYY-MM' or 'YYYY' of served_on
+        Column(period, kind, nullable=False),  # 'YYYY-MM' or 'YYYY' of served_on, or served_on itself
         Column("county_code", String(6)),  # the service row's county
         # the volunteer's, as they were at the refresh that wrote the row
         Column("volunteer_county_code", String(6)),
@@ -159,12 +160,15 @@ def _hours_per_volunteer(name: str, period: str, width: int, *extra: Column | In
     )
 
 
-volunteer_hours_months = _hours_per_volunteer("volunteer_hours_months", "month", 7)
+volunteer_hours_months = _hours_per_volunteer("volunteer_hours_months", "month", String(7))
+# the same per day, for the recent days only (the month of the refresh and the one before): the days a partial
+# month adds or takes off, read with the volunteer's columns as the month's rows have them (no join)
+volunteer_hours_days = _hours_per_volunteer("volunteer_hours_days", "served_on", Date())
 # the same per year (what a period of whole years, such as "this year", reads: ~2 times fewer rows)
 volunteer_hours_years = _hours_per_volunteer(
     "volunteer_hours_years",
     "year",
-    4,
+    String(4),
     # the volunteer's rows in the year: more than one when they served in several counties, or their unit, team
     # or party flag changed between refreshes; the volunteers of one row are also counted in volunteer_active_years
     Column("year_rows", Integer, nullable=False),
@@ -236,6 +240,7 @@ team_members = Table(
 # a district's rows for the square of its share and plans a few thousand rows instead of tens of thousands.
 for _table in (
     volunteer_hours_months,
+    volunteer_hours_days,
     volunteer_hours_unit_months,
     volunteer_hours_years,
     volunteer_active_years,
