@@ -1,7 +1,7 @@
 """What a refresh of the dashboard's summaries (schema ``dash``) costs, per summary: full, incremental, unchanged.
 
     .venv/bin/python -m bench.summary_refresh --url postgresql+psycopg2://postgres@127.0.0.1:5432/bench_city \\
-        [--rows 2000] [--runs 3]
+        [--rows 2000] [--runs 3] [--summaries hours,order_status]
 
 Incremental: the summary's recorded state is first moved back by ``--rows`` source rows (its
 ``through_id`` and ``source_rows`` in ``dash.refresh_state``), as if those rows had been added since
@@ -52,14 +52,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", required=True)
     parser.add_argument("--rows", type=int, default=2000, help="增量更新时视为新增的行数")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--summaries", help="逗号分隔的汇总名（默认全部）")
     args = parser.parse_args(argv)
+    chosen = set(args.summaries.split(",")) if args.summaries else {summary.name for summary in SUMMARIES}
     engine = writer_engine(args.url)
     storage.attach_for_writer(engine, args.url)
     with engine.begin() as conn:
         storage.create(conn)
     print(f"| summary | full s | incremental ({args.rows:,} newest rows) s | unchanged s |")
     print("|---|---:|---:|---:|")
-    for summary in SUMMARIES:
+    for summary in (summary for summary in SUMMARIES if summary.name in chosen):
         cells = []
         for full, back in ((True, 0), (False, args.rows), (False, 0)):
             runs = [_timed(engine, summary, full, back) for _ in range(args.runs)]
