@@ -39,7 +39,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from dashboard.models import Base
-from dashboard.order_flow import order_flow
+from dashboard.order_flow import Wait, order_flow
 
 if TYPE_CHECKING:
     from dashboard.filters import Filters
@@ -141,19 +141,35 @@ def _seconds_between_pg(element, compiler, **kw):
     return f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
 
 
-def overdue_clause(now: dt.datetime, actionable: bool = True) -> ColumnElement[bool]:
-    """Orders waiting at a step longer than its limit in assets/order_flow.yaml, as of ``now``: by default
-    at the waits the centre can act on (超时, the headline figure); ``actionable=False``: at the others
-    (the resident's rating: 超期未评价). The wait begins at
-    :func:`dashboard.summaries.definitions.order_waiting_since`, the later of its step's time and the order's
-    placing, hence both before the limit."""
+def wait_began(wait: Wait) -> ColumnElement:
+    """When an order waiting at ``wait`` (of assets/order_flow.yaml) began to wait: the time of its step
+    (``wait.since``), or its placing when that time is recorded earlier (steps out of order, which the quality
+    checks count): no wait begins before its order."""
     o = service_order.c
+    if wait.since == "placed_at":
+        return o.placed_at
+    return case((o[wait.since] < o.placed_at, o.placed_at), else_=o[wait.since])
+
+
+def began_before(wait: Wait, moment: dt.datetime) -> ColumnElement[bool]:
+    """:func:`wait_began` before ``moment``, written as its two times both before it (the later of two times is
+    before a moment when both are), so that an index on either serves it."""
+    o = service_order.c
+    return and_(*(o[column] < moment for column in dict.fromkeys((wait.since, "placed_at"))))
+
+
+def overdue_clause(now: dt.datetime, actionable: bool = True) -> ColumnElement[bool]:
+    """Orders waiting at a step longer than its limit in assets/order_flow.yaml, as of ``now`` (the wait begun
+    at :func:`wait_began`): by default at the waits the centre can act on (超时, the headline figure);
+    ``actionable=False``: at the others (the resident's rating: 超期未评价)."""
     return or_(
         false(),
         *(
-            and_(o.status == wait.status, *(start < cutoff for start in dict.fromkeys((o[wait.since], o.placed_at))))
+            and_(
+                service_order.c.status == wait.status,
+                began_before(wait, now - dt.timedelta(minutes=wait.overdue_minutes)),
+            )
             for wait in order_flow().overdue_waits(actionable)
-            for cutoff in [now - dt.timedelta(minutes=wait.overdue_minutes)]
         ),
     )
 

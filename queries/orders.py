@@ -313,8 +313,8 @@ def overdue_orders(
     o = service_order.c
     overdue = and_(order_where(scope, filters, page), overdue_clause(now, actionable))
     first_days = o.placed_at < dt.datetime.combine(filters.start + BOUND_DAYS, dt.time.min)
-    earliest = select(since.label("since")).where(overdue, first_days).order_by(o.placed_at).limit(limit * 2)
-    earliest = earliest.subquery("earliest")
+    first = select(since.label("since")).where(overdue, first_days).order_by(o.placed_at).limit(limit * 2)
+    earliest = first.subquery("earliest")
     bound = select(earliest.c.since).order_by(earliest.c.since).offset(limit - 1).limit(1).scalar_subquery()
     waiting = (
         select(o.id, o.code, o.category, o.status, o.county_code, o.township_code, o.station_id, o.placed_at)

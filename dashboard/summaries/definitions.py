@@ -48,7 +48,7 @@ from dashboard.summaries.tables import volunteer_hours_months as hours_months
 from dashboard.summaries.tables import volunteer_hours_years as years
 from dashboard.summaries.tables import volunteer_unit_months as unit_months
 from dashboard.volunteering import volunteering
-from queries.common import RATING_RANGE, TABLES, activity, month_of, region, service_order, volunteer
+from queries.common import RATING_RANGE, TABLES, activity, month_of, region, service_order, volunteer, wait_began
 
 service_hours = TABLES["service_hours"]
 # The volunteer's columns copied beside each volunteer's hours (``volunteer.county_code`` under another name:
@@ -220,20 +220,10 @@ def satisfied(rating: ColumnElement, satisfied_rating: int) -> ColumnElement[boo
 
 
 def order_waiting_since() -> ColumnElement:
-    """The time an order's current wait began (per status, from assets/order_flow.yaml); NULL when not waiting.
-
-    A wait recorded as beginning before the order was placed (steps out of order, which the quality checks
-    count) began when it was placed: no wait starts before its order, so the longest waits are found among
-    the earliest placed orders (:func:`queries.orders.overdue_orders`). The late waits of the summaries
-    (:func:`late_waiting_since`) are the same either way.
-    """
-    o = service_order.c
-    whens = []
-    for w in order_flow().waits.values():
-        if w.since != "placed_at":
-            whens.append((and_(o.status == w.status, o[w.since] < o.placed_at), o.placed_at))
-        whens.append((o.status == w.status, o[w.since]))
-    return case(*whens)
+    """The time an order's current wait began (per status, from assets/order_flow.yaml,
+    :func:`queries.common.wait_began`: never before its placing); NULL when not waiting. The late waits of the
+    summaries (:func:`late_waiting_since`) would be the same without that rule."""
+    return case(*((service_order.c.status == w.status, wait_began(w)) for w in order_flow().waits.values()))
 
 
 def order_flow_sums(satisfied_rating: int | None) -> dict[str, ColumnElement]:
@@ -354,7 +344,8 @@ def volunteer_hours_months(since: dt.date | None) -> Select:
     (a volunteer joins another team or becomes a party member in service), which only a full refresh
     copies into months already summarised.
     """
-    return _volunteer_hours(month_of(service_hours.c.served_on), "month", since and month_start(since))
+    first_day = None if since is None else month_start(since)
+    return _volunteer_hours(month_of(service_hours.c.served_on), "month", first_day)
 
 
 def volunteer_hours_days(since: dt.date | None) -> Select:
