@@ -66,6 +66,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    Row,
     Select,
     Subquery,
     Table,
@@ -187,20 +188,18 @@ _DAY = dt.timedelta(days=1)
 _ID_CEILING = 2**62
 
 
+def _state(conn: Connection, name: str) -> Row:
+    """The summary ``name``'s row of ``dash.refresh_state`` (``refreshed_at``, ``through_id``); SummaryMissing when
+    it was never refreshed."""
+    state = conn.execute(select(refresh_state).where(refresh_state.c.name == name)).first()
+    if state is None:
+        raise SummaryMissing(name)
+    return state
+
+
 def _refreshed(conn: Connection, name: str) -> dt.datetime:
     """When the summary ``name`` was last refreshed; SummaryMissing when it never was."""
-    when = conn.execute(select(refresh_state.c.refreshed_at).where(refresh_state.c.name == name)).scalar()
-    if when is None:
-        raise SummaryMissing(name)
-    return when
-
-
-def _through(conn: Connection, name: str) -> int:
-    """The highest source id the summary ``name`` has counted; SummaryMissing when it was never refreshed."""
-    through = conn.execute(select(refresh_state.c.through_id).where(refresh_state.c.name == name)).scalar()
-    if through is None:
-        raise SummaryMissing(name)
-    return through
+    return _state(conn, name).refreshed_at
 
 
 def refreshed_at(conn: Connection, scope: Scope) -> dt.datetime:
@@ -404,7 +403,8 @@ def placed(
     if unknown:
         raise ValueError(f"unknown keys {sorted(unknown)}")
     bounds = sorted(set(starts))
-    empty_from = _refreshed(conn, "orders").date() + _DAY
+    state = _state(conn, "orders")
+    empty_from = state.refreshed_at.date() + _DAY
     plans = [_plan(day, stop, empty_from) for day in bounds]
     o = service_order.c
 
@@ -444,7 +444,7 @@ def placed(
         )
         # the orders the summary has not seen (placed since its refresh), found on the primary key
         unseen = [func.sum(case((within(*p.months), 1), else_=0)) if p.months else literal(0) for p in plans]
-        parts.append(orders(unseen, o.id.between(_through(conn, "orders") + 1, _ID_CEILING)))
+        parts.append(orders(unseen, o.id.between(state.through_id + 1, _ID_CEILING)))
     ranges = sorted({span for plan in plans for span in (*plan.added, *plan.subtracted)})
     if ranges or not parts:
         counted = []
@@ -474,16 +474,36 @@ def _hours_area(
 
 
 def _summary_hours(
-    table: Table, keys: Sequence[str], scope: Scope, filters: Filters, *when: ColumnElement[bool], sign: int = 1
+    table: Table,
+    keys: Sequence[str],
+    scope: Scope,
+    filters: Filters,
+    *when: ColumnElement[bool],
+    sign: int | ColumnElement = 1,
 ) -> Select:
-    """An hours summary ``table``'s rows of the periods ``when`` in scope and area: the keys, ``hours`` and
-    ``entries`` (negated with ``sign`` -1)."""
+    """An hours summary ``table``'s rows of the periods ``when`` in scope and area: the keys (``month`` that of a
+    table's ``served_on``), ``hours`` and ``entries``, times ``sign`` (-1, or a column that is -1 or 1 per row)."""
     s = table.c
-    chosen = [(s.volunteer_county_code if k == "county_code" else s[k]).label(k) for k in keys]
-    sums = (s.hours, s.entries) if sign > 0 else (-s.hours, -s.entries)
+    named = {"county_code": s.volunteer_county_code, **({"month": month_of(s.served_on)} if "served_on" in s else {})}
+    chosen = [(named[k] if k in named else s[k]).label(k) for k in keys]
+    if isinstance(sign, int):
+        sums = (s.hours, s.entries) if sign > 0 else (-s.hours, -s.entries)
+    else:
+        sums = (s.hours * sign, s.entries * sign)
     return select(*chosen, sums[0].label("hours"), sums[1].label("entries")).where(
         *_hours_area(scope, filters, s.county_code, s.volunteer_county_code, s.township_code), *when
     )
+
+
+def _day_ranges(day: ColumnElement, plan: _Plan) -> tuple[ColumnElement, ColumnElement[bool]]:
+    """For the date column ``day``: the sign of a row in the day ranges of ``plan`` (-1 in those it takes off, 1
+    in those it adds), and the condition that the row lies in one of them."""
+
+    def within(a: dt.date, b: dt.date) -> ColumnElement[bool]:
+        return and_(day >= a, day < b)
+
+    sign = case((or_(false(), *(within(a, b) for a, b in plan.subtracted)), -1), else_=1)
+    return sign, or_(*(within(a, b) for a, b in (*plan.added, *plan.subtracted)))
 
 
 def _served_parts(
@@ -496,7 +516,8 @@ def _served_parts(
     unknown = set(keys) - set(HOURS_KEYS)
     if unknown:
         raise ValueError(f"unknown keys {sorted(unknown)}")
-    refreshed = _refreshed(conn, "hours").date()
+    state = _state(conn, "hours")
+    refreshed = state.refreshed_at.date()
     plan = _plan(filters.start, filters.end + _DAY, refreshed + _DAY)
     per_volunteer = bool({"volunteer_id", "team_id"} & set(keys))
     h = service_hours.c
@@ -505,6 +526,8 @@ def _served_parts(
         "month": month_of(h.served_on),
         **{name: volunteer.c[name] for name in HOURS_KEYS if name not in ("volunteer_id", "month")},
     }
+    # the rows the summary has not seen (written since its refresh), found on the primary key
+    unseen = h.id.between(state.through_id + 1, _ID_CEILING)
 
     def rows(hours: ColumnElement, entries: ColumnElement, *where: ColumnElement[bool]) -> Select:
         """``service_hours`` joined to ``volunteer``: the keys, ``hours`` and ``entries`` of each row."""
@@ -519,9 +542,6 @@ def _served_parts(
                 *where,
             )
         )
-
-    def within(a: dt.date, b: dt.date) -> ColumnElement[bool]:
-        return and_(h.served_on >= a, h.served_on < b)
 
     def summarised(table: Table, period: str, low: str, high: str, sign: int = 1) -> Select:
         periods = table.c[period]
@@ -540,40 +560,17 @@ def _served_parts(
             parts.append(summarised(volunteer_hours_years, "year", str(years[0]), str(years[1] + 1)))
         if less:
             parts.append(summarised(volunteer_hours_months, "month", month_key(less[0]), month_key(less[1]), -1))
-        # the rows the summary has not seen (written since its refresh), found on the primary key
-        unseen = h.id.between(_through(conn, "hours") + 1, _ID_CEILING)
-        parts.append(rows(h.hours, literal(1), unseen, within(*plan.months)))
-    ranges = (*plan.added, *plan.subtracted)
-    if ranges:
-        sign = case((or_(false(), *(within(a, b) for a, b in plan.subtracted)), -1), else_=1)
-        in_ranges = or_(*(within(a, b) for a, b in ranges))
-        if min(a for a, _ in ranges) >= hours_recent_from(refreshed):
-            # the recent days from their summary, and their rows the summary has not seen
-            parts.append(_summary_days(keys, scope, filters, plan))
-            in_ranges = and_(in_ranges, h.id.between(_through(conn, "hours") + 1, _ID_CEILING))
+        parts.append(rows(h.hours, literal(1), unseen, h.served_on >= plan.months[0], h.served_on < plan.months[1]))
+    if plan.added or plan.subtracted:
+        sign, in_ranges = _day_ranges(h.served_on, plan)
+        if min(a for a, _ in (*plan.added, *plan.subtracted)) >= hours_recent_from(refreshed):
+            # the recent days from their summary (with the volunteer's columns their month was counted with),
+            # and only their rows the summary has not seen from the platform
+            day_sign, in_days = _day_ranges(volunteer_hours_days.c.served_on, plan)
+            parts.append(_summary_hours(volunteer_hours_days, keys, scope, filters, in_days, sign=day_sign))
+            in_ranges = and_(in_ranges, unseen)
         parts.append(rows(h.hours * sign, sign, in_ranges))
     return year, parts
-
-
-def _summary_days(keys: Sequence[str], scope: Scope, filters: Filters, plan: _Plan) -> Select:
-    """The rows of ``dash.volunteer_hours_days`` in the day ranges of ``plan`` in scope and area: the keys, then
-    ``hours`` and ``entries``, negated in the ``subtracted`` ranges. The volunteer's columns are those its month's
-    rows in ``dash.volunteer_hours_months`` were counted with (no join to ``volunteer``)."""
-    s = volunteer_hours_days.c
-
-    def within(a: dt.date, b: dt.date) -> ColumnElement[bool]:
-        return and_(s.served_on >= a, s.served_on < b)
-
-    named = {"month": month_of(s.served_on), "county_code": s.volunteer_county_code}
-    sign = case((or_(false(), *(within(a, b) for a, b in plan.subtracted)), -1), else_=1)
-    return select(
-        *((named[k] if k in named else s[k]).label(k) for k in keys),
-        (s.hours * sign).label("hours"),
-        (s.entries * sign).label("entries"),
-    ).where(
-        *_hours_area(scope, filters, s.county_code, s.volunteer_county_code, s.township_code),
-        or_(*(within(a, b) for a, b in (*plan.added, *plan.subtracted))),
-    )
 
 
 def _per_key(parts: Sequence[Select], keys: Sequence[str], name: str) -> Subquery:
@@ -792,7 +789,8 @@ def activities_held(
         raise ValueError(f"unknown keys {sorted(unknown)}")
     start, stop = filters.start, filters.end + _DAY
     first = start if start.day == 1 else _next_month(start)  # the period's whole months: [first, last)
-    last = min(month_start(stop), activity_recent_from(_refreshed(conn, "activities").date()))
+    state = _state(conn, "activities")
+    last = min(month_start(stop), activity_recent_from(state.refreshed_at.date()))
     if set(require) != set(MATERIALS) or first >= last:
         first = last = start
     a, values = activity.c, activity_counts(require)
@@ -825,7 +823,7 @@ def activities_held(
             .group_by(*(s[k] for k in keys))
         )
         # the activities the summary has not seen (added since its refresh), found on the primary key
-        unseen = a.id.between(_through(conn, "activities") + 1, _ID_CEILING)
+        unseen = a.id.between(state.through_id + 1, _ID_CEILING)
         parts.append(raw(unseen, a.held_on >= first, a.held_on < last))
     if len(parts) == 1:  # activity alone: its groups are the figures (and the planner sees one grouping)
         return parts[0].subquery("held")
@@ -964,7 +962,8 @@ def order_cube(
     (:func:`_overdue_summarised`) and the orders read.
     """
     start, stop = filters.start, filters.end + _DAY
-    parts = _cube_parts(start, stop, _refreshed(conn, "order_status"), now, counts_only)
+    state = _state(conn, "order_status")
+    parts = _cube_parts(start, stop, state.refreshed_at, now, counts_only)
     o = service_order.c
     chosen = [area_clause(service_order, scope, filters)]
     if filters.category:
@@ -978,7 +977,7 @@ def order_cube(
 
     if parts.months is None and parts.final_months is None:
         return live(and_(*chosen, or_(*(within(a, b) for a, b in parts.live))))
-    through = _through(conn, "order_status")
+    through = state.through_id
     unseen = and_(or_(*(within(a, b) for a, b in parts.unseen)), o.id.between(through + 1, _ID_CEILING))
     cubes = [live(and_(*chosen, or_(unseen, *(within(a, b) for a, b in parts.live))))]
     if parts.opened:  # the listed ids picked first, then read on the primary key (a join is planned as a scan)
