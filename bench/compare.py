@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if len(args.tree) < 2:
         parser.error("至少需要两个 --tree")
-    urls = dict(spec.partition("=")[::2] for spec in args.on)
+    urls = dict(spec.split("=", 1) for spec in args.on)
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
         described, trees = {}, []
         try:
